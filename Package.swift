@@ -1,0 +1,119 @@
+// swift-tools-version:6.0
+//
+// OptBench: train one neural network with many optimizers on the same data and
+// compare them fairly.
+//
+// Build settings matter as much as the code for the numerical kernels: a
+// `SIMD16<Float>.addProduct` becomes one FMA instruction only when the compiler
+// may use the CPU's vector and FMA units. Release builds (and the kernel module in
+// every configuration) therefore target the CPU they are built on
+// (`-march=native`). Set `OPTBENCH_PORTABLE=1` to build a binary for any CPU of
+// the architecture; it is correct everywhere, only slower.
+
+import PackageDescription
+import class Foundation.ProcessInfo
+
+let portable = ProcessInfo.processInfo.environment["OPTBENCH_PORTABLE"] != nil
+
+/// Flags that let the Swift compiler use the vector and FMA units of this CPU.
+let nativeCPU: [String] = portable ? [] : ["-Xcc", "-march=native"]
+
+/// Numeric code: optimised in every configuration so that `swift test` on real
+/// data stays fast, and vectorised for the build machine.
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-O"] + nativeCPU),
+]
+
+/// Everything else: vectorised in release builds only.
+let releaseSettings: [SwiftSetting] = [
+    .unsafeFlags(nativeCPU, .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "OptBench",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "OptBench", targets: ["OptBench"]),
+        .executable(name: "optbench", targets: ["optbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: - System libraries
+
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+
+        // MARK: - Numerical kernels
+
+        .target(name: "OptBenchKernels", swiftSettings: numericSettings),
+
+        // MARK: - Data
+
+        .target(
+            name: "OptBenchData",
+            dependencies: [
+                "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: releaseSettings
+        ),
+
+        // MARK: - Model and optimizers
+
+        .target(name: "OptBenchModel", dependencies: ["OptBenchKernels"], swiftSettings: numericSettings),
+        .target(name: "OptBenchOptimizers", dependencies: ["OptBenchKernels"], swiftSettings: numericSettings),
+
+        // MARK: - Training and evaluation
+
+        .target(
+            name: "OptBenchTraining",
+            dependencies: ["OptBenchData", "OptBenchModel", "OptBenchOptimizers", "OptBenchKernels"],
+            swiftSettings: numericSettings
+        ),
+        .target(name: "OptBenchEvaluation", swiftSettings: releaseSettings),
+
+        // MARK: - Experiments and outputs
+
+        .target(
+            name: "OptBenchExperiment",
+            dependencies: [
+                "OptBenchData", "OptBenchModel", "OptBenchOptimizers",
+                "OptBenchTraining", "OptBenchEvaluation",
+            ],
+            swiftSettings: releaseSettings
+        ),
+
+        // MARK: - Umbrella module and command-line tool
+
+        .target(
+            name: "OptBench",
+            dependencies: [
+                "OptBenchKernels", "OptBenchData", "OptBenchModel", "OptBenchOptimizers",
+                "OptBenchTraining", "OptBenchEvaluation", "OptBenchExperiment",
+            ]
+        ),
+        .executableTarget(
+            name: "optbench",
+            dependencies: [
+                "OptBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: releaseSettings
+        ),
+
+        // MARK: - Tests
+
+        .testTarget(name: "OptBenchKernelsTests", dependencies: ["OptBenchKernels"]),
+        .testTarget(name: "OptBenchDataTests", dependencies: ["OptBenchData"]),
+        .testTarget(name: "OptBenchModelTests", dependencies: ["OptBenchModel", "OptBenchKernels"]),
+        .testTarget(name: "OptBenchOptimizersTests", dependencies: ["OptBenchOptimizers"]),
+        .testTarget(name: "OptBenchEvaluationTests", dependencies: ["OptBenchEvaluation"]),
+        .testTarget(name: "OptBenchExperimentTests", dependencies: ["OptBench"]),
+    ]
+)
