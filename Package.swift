@@ -51,7 +51,8 @@ let package = Package(
 
         // MARK: - Numerical kernels
 
-        .target(name: "OptBenchKernels", swiftSettings: numericSettings),
+        .target(name: "CKernelSupport"),
+        .target(name: "OptBenchKernels", dependencies: ["CKernelSupport"], swiftSettings: numericSettings),
 
         // MARK: - Data
 
@@ -113,7 +114,7 @@ let package = Package(
         .testTarget(name: "OptBenchDataTests", dependencies: ["OptBenchData"]),
         .testTarget(name: "OptBenchModelTests", dependencies: ["OptBenchModel", "OptBenchKernels"]),
         .testTarget(name: "OptBenchOptimizersTests", dependencies: ["OptBenchOptimizers"]),
-        .testTarget(name: "OptBenchEvaluationTests", dependencies: ["OptBenchEvaluation"]),
+        .testTarget(name: "OptBenchEvaluationTests", dependencies: ["OptBenchEvaluation"], exclude: ["make_fixtures.py"]),
         .testTarget(name: "OptBenchExperimentTests", dependencies: ["OptBench"]),
     ]
 )

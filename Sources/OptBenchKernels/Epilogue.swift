@@ -1,0 +1,16 @@
+/// What a matrix product does with each output element before storing it.
+///
+/// Fusing these steps into the product's store saves a full pass over the
+/// output: the forward pass of a dense layer is `Y = act(X·W + b)` and the
+/// backward pass through a ReLU is `dH = (dZ·Wᵀ) ⊙ [H > 0]`.
+public enum Epilogue {
+    /// `C = A·B`.
+    case none
+    /// `C = A·B + b`, with `b` broadcast over rows (`b` has one value per column).
+    case bias(UnsafePointer<Float>)
+    /// `C = max(0, A·B + b)`.
+    case biasReLU(UnsafePointer<Float>)
+    /// `C = (A·B) ⊙ [H > 0]`: the gradient through a ReLU whose output is `H`
+    /// (`H` has the same shape as `C`, with leading dimension `ldh`).
+    case reluMask(UnsafePointer<Float>, ldh: Int)
+}

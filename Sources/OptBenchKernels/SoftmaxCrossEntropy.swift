@@ -1,0 +1,95 @@
+import Foundation
+
+/// Totals of a softmax cross-entropy over a batch.
+public struct CrossEntropyTotals: Sendable, Equatable {
+    /// `Σᵢ −log softmax(zᵢ)[yᵢ]` over the batch.
+    public var lossSum: Double
+    /// Number of rows whose largest logit is at the true class.
+    public var correct: Int
+
+    public init(lossSum: Double = 0, correct: Int = 0) {
+        self.lossSum = lossSum
+        self.correct = correct
+    }
+}
+
+extension Kernels {
+    /// Softmax and sparse categorical cross-entropy, computed stably from the
+    /// logits, fused with their gradient.
+    ///
+    /// For each row `z` of the m×n logits with true class `y`:
+    ///
+    ///     μ = maxⱼ zⱼ,  s = Σⱼ exp(zⱼ − μ),  pⱼ = exp(zⱼ − μ) / s
+    ///     loss = −log p_y = log s − (z_y − μ)
+    ///
+    /// Subtracting the maximum keeps `exp` from overflowing, and the loss never
+    /// takes the logarithm of a rounded-to-zero probability. When `gradient` is
+    /// given, it receives the gradient of the *mean* loss over the batch with
+    /// respect to the logits, `(p − onehot(y)) / m` (what Keras differentiates).
+    /// When `probabilities` is given, it receives `p`. The prediction is the
+    /// first index of the largest logit (the argmax of the softmax).
+    @inlinable
+    public static func softmaxCrossEntropy(
+        m: Int, n: Int,
+        logits: UnsafePointer<Float>, ldz: Int,
+        labels: UnsafePointer<UInt8>,
+        gradient: UnsafeMutablePointer<Float>? = nil,
+        probabilities: UnsafeMutablePointer<Float>? = nil,
+        predictions: UnsafeMutablePointer<Int32>? = nil
+    ) -> CrossEntropyTotals {
+        var totals = CrossEntropyTotals()
+        let scale = 1 / Float(m)
+        for i in 0..<m {
+            let z = logits + i * ldz
+            var maximum = z[0]
+            var argmax = 0
+            for j in 1..<n where z[j] > maximum {
+                maximum = z[j]
+                argmax = j
+            }
+            var sum: Float = 0
+            for j in 0..<n { sum += Foundation.exp(z[j] - maximum) }
+            let label = Int(labels[i])
+            totals.lossSum += Double(Foundation.log(sum) - (z[label] - maximum))
+            if argmax == label { totals.correct += 1 }
+            predictions?[i] = Int32(argmax)
+            let inverse = 1 / sum
+            if let probabilities {
+                let p = probabilities + i * n
+                for j in 0..<n { p[j] = Foundation.exp(z[j] - maximum) * inverse }
+            }
+            if let gradient {
+                let g = gradient + i * n
+                for j in 0..<n {
+                    let p = Foundation.exp(z[j] - maximum) * inverse
+                    g[j] = (j == label ? p - 1 : p) * scale
+                }
+            }
+        }
+        return totals
+    }
+}
+
+extension ReferenceKernels {
+    /// Softmax cross-entropy the textbook way, in `Double`: the reference for
+    /// ``Kernels/softmaxCrossEntropy(m:n:logits:ldz:labels:gradient:probabilities:predictions:)``.
+    public static func softmaxCrossEntropy(
+        m: Int, n: Int, logits: [Float], labels: [UInt8]
+    ) -> (lossSum: Double, probabilities: [Double], gradient: [Double]) {
+        var loss = 0.0
+        var probabilities = [Double](repeating: 0, count: m * n)
+        var gradient = [Double](repeating: 0, count: m * n)
+        for i in 0..<m {
+            let row = (0..<n).map { Double(logits[i * n + $0]) }
+            let maximum = row.max()!
+            let exps = row.map { Foundation.exp($0 - maximum) }
+            let sum = exps.reduce(0, +)
+            for j in 0..<n {
+                probabilities[i * n + j] = exps[j] / sum
+                gradient[i * n + j] = (probabilities[i * n + j] - (j == Int(labels[i]) ? 1 : 0)) / Double(m)
+            }
+            loss -= Foundation.log(probabilities[i * n + Int(labels[i])])
+        }
+        return (loss, probabilities, gradient)
+    }
+}

@@ -1,0 +1,69 @@
+/// Loading and storing `SIMD16<Float>` vectors from flat buffers, with a
+/// partial form for the last elements of a buffer whose length is not a
+/// multiple of 16.
+///
+/// The optimizers' update rules are written once on `SIMD16<Float>` with these:
+///
+/// ```swift
+/// Kernels.forEachVector(count: n) { i, lanes in
+///     let v = g.vector(at: i, lanes: lanes)
+///     w.store(w.vector(at: i, lanes: lanes) - lr * v, at: i, lanes: lanes)
+/// }
+/// ```
+///
+/// Lane-wise arithmetic rounds each lane exactly as the scalar expression
+/// would, so vectorising does not change results.
+extension Kernels {
+    /// Calls `body(offset, lanes)` for `offset = 0, 16, 32, …` below `count`,
+    /// with `lanes = min(16, count − offset)`.
+    @inlinable @inline(__always)
+    public static func forEachVector(count: Int, _ body: (_ offset: Int, _ lanes: Int) -> Void) {
+        var i = 0
+        while i + 16 <= count {
+            body(i, 16)
+            i += 16
+        }
+        if i < count { body(i, count - i) }
+    }
+}
+
+extension UnsafePointer where Pointee == Float {
+    /// The `lanes` floats at `self + offset` as a vector, zero beyond `lanes`.
+    @inlinable @inline(__always)
+    public func vector(at offset: Int, lanes: Int) -> SIMD16<Float> {
+        if lanes == 16 { return UnsafeRawPointer(self + offset).loadUnaligned(as: SIMD16<Float>.self) }
+        return partialVector(at: offset, lanes: lanes)
+    }
+
+    /// Kept out of line so that the full-vector path stays free of lane loops.
+    @usableFromInline @inline(never)
+    func partialVector(at offset: Int, lanes: Int) -> SIMD16<Float> {
+        var v = SIMD16<Float>()
+        for q in 0..<lanes { v[q] = self[offset + q] }
+        return v
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == Float {
+    /// The `lanes` floats at `self + offset` as a vector, zero beyond `lanes`.
+    @inlinable @inline(__always)
+    public func vector(at offset: Int, lanes: Int) -> SIMD16<Float> {
+        UnsafePointer(self).vector(at: offset, lanes: lanes)
+    }
+
+    /// Stores the first `lanes` lanes of `v` at `self + offset`.
+    @inlinable @inline(__always)
+    public func store(_ v: SIMD16<Float>, at offset: Int, lanes: Int) {
+        if lanes == 16 {
+            UnsafeMutableRawPointer(self + offset).storeBytes(of: v, as: SIMD16<Float>.self)
+            return
+        }
+        storePartial(v, at: offset, lanes: lanes)
+    }
+
+    /// Kept out of line so that the full-vector path stays free of lane loops.
+    @usableFromInline @inline(never)
+    func storePartial(_ v: SIMD16<Float>, at offset: Int, lanes: Int) {
+        for q in 0..<lanes { self[offset + q] = v[q] }
+    }
+}

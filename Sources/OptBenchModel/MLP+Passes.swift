@@ -1,0 +1,88 @@
+import OptBenchKernels
+
+extension MLP {
+    /// Forward pass over the first `batch` rows of `workspace.input`.
+    ///
+    /// Layer `l` computes `A_l = act(A_{l−1}·W_l + b_l)` (`A_{−1}` = the input)
+    /// with the bias and ReLU fused into the matrix product; the last layer
+    /// leaves its logits `Z = A_{L−2}·W + b` in `workspace.activations.last`.
+    public func forward(parameters: UnsafePointer<Float>, batch: Int, workspace: MLPWorkspace) {
+        precondition(batch > 0 && batch <= workspace.capacity)
+        var input = UnsafePointer(workspace.input)
+        for (l, layer) in layers.enumerated() {
+            let bias = parameters + layer.biasOffset
+            Kernels.matmul(m: batch, n: layer.outputs, k: layer.inputs,
+                           a: input, lda: layer.inputs,
+                           b: parameters + layer.weightOffset, ldb: layer.outputs,
+                           c: workspace.activations[l], ldc: layer.outputs,
+                           epilogue: layer.activation == .relu ? .biasReLU(bias) : .bias(bias),
+                           workspace: workspace.kernelScratch)
+            input = UnsafePointer(workspace.activations[l])
+        }
+    }
+
+    /// One forward and backward pass: the mean cross-entropy of the batch and
+    /// its gradient with respect to every parameter, written to `gradients`
+    /// (same layout as `parameters`).
+    ///
+    /// Backward through layer `l`, with `δ_l = ∂loss/∂Z_l` (`B × outputs`):
+    ///
+    ///     ∂W_l = A_{l−1}ᵀ · δ_l         ∂b_l = Σ_rows δ_l
+    ///     δ_{l−1} = (δ_l · W_lᵀ) ⊙ [A_{l−1} > 0]
+    ///
+    /// and `δ_{L−1} = (softmax(Z) − onehot(y)) / B` for the mean loss. The
+    /// transposed operands are copied once per step into scratch so that every
+    /// product runs on the one fast `A·B` kernel.
+    ///
+    /// - Returns: the summed (not mean) loss and the number of correct
+    ///   predictions, computed from the forward pass before any update.
+    @discardableResult
+    public func lossAndGradient(
+        parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
+        batch: Int, workspace: MLPWorkspace
+    ) -> CrossEntropyTotals {
+        forward(parameters: parameters, batch: batch, workspace: workspace)
+        let last = layers.count - 1
+        let totals = Kernels.softmaxCrossEntropy(
+            m: batch, n: classCount, logits: workspace.activations[last], ldz: classCount,
+            labels: workspace.labels, gradient: workspace.deltas[last],
+            predictions: workspace.predictions)
+        for l in stride(from: last, through: 0, by: -1) {
+            let layer = layers[l]
+            let delta = UnsafePointer(workspace.deltas[l])
+            let previous = l == 0 ? UnsafePointer(workspace.input) : UnsafePointer(workspace.activations[l - 1])
+            // ∂W = A_{l−1}ᵀ · δ : (inputs × B) · (B × outputs)
+            Kernels.transpose(m: batch, n: layer.inputs, a: previous, lda: layer.inputs, into: workspace.transposed)
+            Kernels.matmul(m: layer.inputs, n: layer.outputs, k: batch,
+                           a: workspace.transposed, lda: batch,
+                           b: delta, ldb: layer.outputs,
+                           c: gradients + layer.weightOffset, ldc: layer.outputs,
+                           workspace: workspace.kernelScratch)
+            Kernels.columnSums(m: batch, n: layer.outputs, a: delta, lda: layer.outputs,
+                               into: gradients + layer.biasOffset)
+            guard l > 0 else { continue }
+            // δ_{l−1} = (δ · Wᵀ) ⊙ [A_{l−1} > 0] : (B × outputs) · (outputs × inputs)
+            Kernels.transpose(m: layer.inputs, n: layer.outputs, a: parameters + layer.weightOffset,
+                              lda: layer.outputs, into: workspace.transposedWeights)
+            Kernels.matmul(m: batch, n: layer.inputs, k: layer.outputs,
+                           a: delta, lda: layer.outputs,
+                           b: workspace.transposedWeights, ldb: layer.inputs,
+                           c: workspace.deltas[l - 1], ldc: layer.inputs,
+                           epilogue: .reluMask(previous, ldh: layer.inputs),
+                           workspace: workspace.kernelScratch)
+        }
+        return totals
+    }
+
+    /// Forward pass and loss without gradients: the summed cross-entropy and
+    /// correct count of the batch; the softmax probabilities and predicted
+    /// classes are left in `workspace.probabilities` and `workspace.predictions`.
+    @discardableResult
+    public func evaluate(parameters: UnsafePointer<Float>, batch: Int, workspace: MLPWorkspace) -> CrossEntropyTotals {
+        forward(parameters: parameters, batch: batch, workspace: workspace)
+        return Kernels.softmaxCrossEntropy(
+            m: batch, n: classCount, logits: workspace.activations[layers.count - 1], ldz: classCount,
+            labels: workspace.labels, probabilities: workspace.probabilities,
+            predictions: workspace.predictions)
+    }
+}

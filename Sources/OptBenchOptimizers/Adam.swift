@@ -1,0 +1,80 @@
+import Foundation
+import OptBenchKernels
+
+/// Adam: Keras 3's `Adam`, with its `amsgrad` option.
+///
+/// With first and second moment estimates `m`, `v` (zero at the start) and the
+/// step `t` counted from 1:
+///
+///     m ← m + (g − m)·(1 − β₁)            (= β₁·m + (1 − β₁)·g)
+///     v ← v + (g² − v)·(1 − β₂)           (= β₂·v + (1 − β₂)·g²)
+///     α = η·√(1 − β₂ᵗ) / (1 − β₁ᵗ)
+///     w ← w − α·m / (√v + ε)              (ε added to the uncorrected √v)
+///
+/// The moment updates are written in Keras's form, which rounds differently in
+/// `Float` from the textbook form. With `amsgrad`, `v̂ ← max(v̂, v)` replaces
+/// `v` in the denominator. Keras defaults: `learning_rate = 0.001`,
+/// `beta_1 = 0.9`, `beta_2 = 0.999`, `epsilon = 1e-7`, `amsgrad = false`.
+public struct Adam: GradientOptimizer {
+    public var learningRate: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    public var amsgrad: Bool
+
+    public init(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999,
+                epsilon: Float = 1e-7, amsgrad: Bool = false) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.amsgrad = amsgrad
+    }
+
+    public var name: String { "adam" }
+
+    public var hyperparameters: [Hyperparameter] {
+        [Hyperparameter("learning_rate", .number(Double(learningRate))),
+         Hyperparameter("beta_1", .number(Double(beta1))),
+         Hyperparameter("beta_2", .number(Double(beta2))),
+         Hyperparameter("epsilon", .number(Double(epsilon))),
+         Hyperparameter("amsgrad", .flag(amsgrad))]
+    }
+
+    /// Slots: `m`, `v`, and `v̂` (used only with `amsgrad`).
+    public func makeState(parameterCount: Int) -> OptimizerState {
+        OptimizerState(slotCount: amsgrad ? 3 : 2, parameterCount: parameterCount)
+    }
+
+    /// The bias-corrected step size `α = η·√(1 − β₂ᵗ) / (1 − β₁ᵗ)`, in `Float`
+    /// as Keras computes it.
+    public func stepSize(at t: Int) -> Float {
+        let beta1Power = Foundation.pow(beta1, Float(t))
+        let beta2Power = Foundation.pow(beta2, Float(t))
+        return learningRate * (1 - beta2Power).squareRoot() / (1 - beta1Power)
+    }
+
+    public func update(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
+                       count: Int, state: inout OptimizerState) {
+        state.step += 1
+        let alpha = stepSize(at: state.step)
+        let oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2, eps = epsilon, amsgrad = amsgrad
+        state.withSlots { base in
+            let m = base, v = base + count, vHat = base + 2 * count
+            Kernels.forEachVector(count: count) { i, lanes in
+                let gi = g.vector(at: i, lanes: lanes)
+                var mi = m.vector(at: i, lanes: lanes)
+                mi += (gi - mi) * oneMinusBeta1
+                m.store(mi, at: i, lanes: lanes)
+                var vi = v.vector(at: i, lanes: lanes)
+                vi += (gi * gi - vi) * oneMinusBeta2
+                v.store(vi, at: i, lanes: lanes)
+                if amsgrad {
+                    vi = pointwiseMax(vHat.vector(at: i, lanes: lanes), vi)
+                    vHat.store(vi, at: i, lanes: lanes)
+                }
+                w.store(w.vector(at: i, lanes: lanes) - (mi * alpha) / (Kernels.squareRoot(vi) + eps), at: i, lanes: lanes)
+            }
+        }
+    }
+}

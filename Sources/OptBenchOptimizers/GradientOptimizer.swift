@@ -1,0 +1,116 @@
+/// An optimizer that updates a flat parameter vector from its gradient.
+///
+/// Hyperparameters live in the conforming value; the mutable state (step
+/// count, moment estimates) lives in a separate ``OptimizerState``, created by
+/// ``makeState(parameterCount:)`` (optax's `init`/`update` split). Nothing here
+/// knows about layers: any optimizer drives any model that keeps its weights
+/// in one vector.
+///
+/// ```swift
+/// let adam = Adam()                       // Keras defaults
+/// var state = adam.makeState(parameterCount: parameters.count)
+/// adam.update(parameters: &parameters, gradients: gradients, state: &state)
+/// ```
+public protocol GradientOptimizer: Sendable {
+    /// The rule's name as the command line spells it: `sgd`, `rmsprop`, `adam`.
+    var name: String { get }
+    /// Every hyperparameter with its value, in a fixed order (for reports).
+    var hyperparameters: [Hyperparameter] { get }
+    /// Fresh state for a parameter vector of `parameterCount` values.
+    func makeState(parameterCount: Int) -> OptimizerState
+    /// One update of `count` parameters from their gradients; increments
+    /// `state.step` first, so the first update sees `t = 1`.
+    func update(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
+                count: Int, state: inout OptimizerState)
+}
+
+extension GradientOptimizer {
+    /// ``update(parameters:gradients:count:state:)`` on arrays.
+    public func update(parameters: inout [Float], gradients: [Float], state: inout OptimizerState) {
+        precondition(parameters.count == gradients.count)
+        let count = parameters.count
+        parameters.withUnsafeMutableBufferPointer { p in
+            gradients.withUnsafeBufferPointer { g in
+                update(parameters: p.baseAddress!, gradients: g.baseAddress!, count: count, state: &state)
+            }
+        }
+    }
+}
+
+/// One named hyperparameter value, for reports and `results.json`.
+public struct Hyperparameter: Sendable, Codable, Equatable {
+    public var name: String
+    public var value: HyperparameterValue
+
+    public init(_ name: String, _ value: HyperparameterValue) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A hyperparameter's value: a number or a switch.
+public enum HyperparameterValue: Sendable, Equatable, Codable, CustomStringConvertible {
+    case number(Double)
+    case flag(Bool)
+
+    public var description: String {
+        switch self {
+        case .number(let x): return formatNumber(x)
+        case .flag(let b): return b ? "true" : "false"
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let b = try? container.decode(Bool.self) { self = .flag(b) } else { self = .number(try container.decode(Double.self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .number(let x): try container.encode(x)
+        case .flag(let b): try container.encode(b)
+        }
+    }
+}
+
+/// Shortest text that reads back as the same `Double`: `0.001`, `1e-07`, `0.9`.
+func formatNumber(_ x: Double) -> String {
+    if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+    return "\(x)"
+}
+
+/// The mutable part of an optimizer: the step count `t` and the per-parameter
+/// slots (velocity, moment estimates), each as long as the parameter vector,
+/// stored one after another in one flat buffer.
+public struct OptimizerState: Sendable, Equatable {
+    /// Number of updates applied so far.
+    public var step: Int
+    /// Length of each slot (the parameter count).
+    public let parameterCount: Int
+    /// Number of slots.
+    public let slotCount: Int
+    /// Slot `k` is `values[k·parameterCount ..< (k+1)·parameterCount]`.
+    public var values: [Float]
+
+    /// `slotCount` slots of `parameterCount` zeros, at step 0.
+    public init(slotCount: Int, parameterCount: Int) {
+        self.step = 0
+        self.parameterCount = parameterCount
+        self.slotCount = slotCount
+        self.values = [Float](repeating: 0, count: slotCount * parameterCount)
+    }
+
+    /// Slot `k` as an array (for tests and inspection).
+    public func slot(_ k: Int) -> [Float] {
+        Array(values[(k * parameterCount)..<((k + 1) * parameterCount)])
+    }
+
+    /// Calls `body` with the base address of the slot buffer (slot `k` starts at
+    /// `base + k·parameterCount`).
+    @inlinable
+    public mutating func withSlots<R>(_ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+        if values.isEmpty { return body(UnsafeMutablePointer<Float>(bitPattern: MemoryLayout<Float>.alignment)!) }
+        return values.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+    }
+}

@@ -1,0 +1,58 @@
+import OptBenchKernels
+
+/// Stochastic gradient descent, with optional (Nesterov) momentum: Keras 3's `SGD`.
+///
+/// Without momentum: `w ← w − η·g`. With momentum `μ > 0` and velocity `v`
+/// (zero at the start):
+///
+///     v ← μ·v − η·g
+///     w ← w + v                 (classical)
+///     w ← w + μ·v − η·g         (Nesterov)
+///
+/// Keras defaults: `learning_rate = 0.01`, `momentum = 0`, `nesterov = false`.
+/// The reference study's "momentum" optimizer is `SGD(momentum: 0.9)`.
+public struct SGD: GradientOptimizer {
+    public var learningRate: Float
+    public var momentum: Float
+    public var nesterov: Bool
+
+    public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+    }
+
+    public var name: String { "sgd" }
+
+    public var hyperparameters: [Hyperparameter] {
+        [Hyperparameter("learning_rate", .number(Double(learningRate))),
+         Hyperparameter("momentum", .number(Double(momentum))),
+         Hyperparameter("nesterov", .flag(nesterov))]
+    }
+
+    /// Slots: the velocity `v` when `momentum > 0`, none otherwise.
+    public func makeState(parameterCount: Int) -> OptimizerState {
+        OptimizerState(slotCount: momentum > 0 ? 1 : 0, parameterCount: parameterCount)
+    }
+
+    public func update(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
+                       count: Int, state: inout OptimizerState) {
+        state.step += 1
+        let lr = learningRate, mu = momentum, nesterov = nesterov
+        guard mu > 0 else {
+            Kernels.forEachVector(count: count) { i, lanes in
+                w.store(w.vector(at: i, lanes: lanes) - lr * g.vector(at: i, lanes: lanes), at: i, lanes: lanes)
+            }
+            return
+        }
+        state.withSlots { v in
+            Kernels.forEachVector(count: count) { i, lanes in
+                let gi = g.vector(at: i, lanes: lanes)
+                let vi = mu * v.vector(at: i, lanes: lanes) - lr * gi
+                v.store(vi, at: i, lanes: lanes)
+                let step = nesterov ? mu * vi - lr * gi : vi
+                w.store(w.vector(at: i, lanes: lanes) + step, at: i, lanes: lanes)
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import OptBenchData
+import OptBenchKernels
+import OptBenchModel
+
+/// The network's outputs on a labelled set: mean loss, accuracy, and per
+/// sample the predicted class and the softmax probabilities.
+public struct ModelOutputs: Sendable {
+    /// Mean cross-entropy over the samples.
+    public var loss: Double
+    /// Fraction of samples whose predicted class is the true one.
+    public var accuracy: Double
+    /// Predicted class (argmax of the softmax) per sample.
+    public var predictions: [Int]
+    /// Softmax probabilities, `count × classCount`, row-major (empty unless requested).
+    public var probabilities: [Float]
+}
+
+extension MLP {
+    /// Runs the network over `data` in batches of `batchSize`, in order.
+    ///
+    /// - Parameter keepProbabilities: also return every sample's probabilities.
+    public func outputs(parameters: [Float], on data: LabeledImages, batchSize: Int = 256,
+                        keepProbabilities: Bool = false, workspace: MLPWorkspace? = nil) -> ModelOutputs {
+        precondition(data.featureCount == inputSize, "the data's images do not match the model's input size")
+        let batchSize = min(batchSize, max(1, workspace?.capacity ?? batchSize))
+        let workspace = workspace ?? MLPWorkspace(model: self, capacity: batchSize)
+        var predictions = [Int](repeating: 0, count: data.count)
+        var probabilities = [Float](repeating: 0, count: keepProbabilities ? data.count * classCount : 0)
+        var lossSum = 0.0
+        var correct = 0
+        var indices = [Int32](repeating: 0, count: batchSize)
+        parameters.withUnsafeBufferPointer { p in
+            data.pixels.withUnsafeBufferPointer { pixels in
+                var start = 0
+                while start < data.count {
+                    let batch = min(batchSize, data.count - start)
+                    for r in 0..<batch {
+                        indices[r] = Int32(start + r)
+                        workspace.labels[r] = data.labels[start + r]
+                    }
+                    indices.withUnsafeBufferPointer { idx in
+                        Kernels.gatherScaledRows(from: pixels.baseAddress!, width: inputSize,
+                                                 indices: UnsafeBufferPointer(rebasing: idx[0..<batch]),
+                                                 into: workspace.input)
+                    }
+                    let totals = evaluate(parameters: p.baseAddress!, batch: batch, workspace: workspace)
+                    lossSum += totals.lossSum
+                    correct += totals.correct
+                    for r in 0..<batch { predictions[start + r] = Int(workspace.predictions[r]) }
+                    if keepProbabilities {
+                        for q in 0..<(batch * classCount) {
+                            probabilities[start * classCount + q] = workspace.probabilities[q]
+                        }
+                    }
+                    start += batch
+                }
+            }
+        }
+        let n = Double(max(data.count, 1))
+        return ModelOutputs(loss: lossSum / n, accuracy: Double(correct) / n,
+                            predictions: predictions, probabilities: probabilities)
+    }
+}
