@@ -116,5 +116,6 @@ let package = Package(
         .testTarget(name: "OptBenchOptimizersTests", dependencies: ["OptBenchOptimizers"]),
         .testTarget(name: "OptBenchEvaluationTests", dependencies: ["OptBenchEvaluation"], exclude: ["make_fixtures.py"]),
         .testTarget(name: "OptBenchExperimentTests", dependencies: ["OptBench"]),
+        .testTarget(name: "OptBenchTrainingTests", dependencies: ["OptBenchTraining", "OptBenchData"]),
     ]
 )

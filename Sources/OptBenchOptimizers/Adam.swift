@@ -34,10 +34,10 @@ public struct Adam: GradientOptimizer {
     public var name: String { "adam" }
 
     public var hyperparameters: [Hyperparameter] {
-        [Hyperparameter("learning_rate", .number(Double(learningRate))),
-         Hyperparameter("beta_1", .number(Double(beta1))),
-         Hyperparameter("beta_2", .number(Double(beta2))),
-         Hyperparameter("epsilon", .number(Double(epsilon))),
+        [Hyperparameter("learning_rate", .float(learningRate)),
+         Hyperparameter("beta_1", .float(beta1)),
+         Hyperparameter("beta_2", .float(beta2)),
+         Hyperparameter("epsilon", .float(epsilon)),
          Hyperparameter("amsgrad", .flag(amsgrad))]
     }
 

@@ -53,6 +53,12 @@ public enum HyperparameterValue: Sendable, Equatable, Codable, CustomStringConve
     case number(Double)
     case flag(Bool)
 
+    /// A `Float` hyperparameter, recorded as the decimal number that prints
+    /// the same as the `Float` (`0.001`, not `0.0010000000474974513`).
+    public static func float(_ x: Float) -> HyperparameterValue {
+        .number(Double("\(x)") ?? Double(x))
+    }
+
     public var description: String {
         switch self {
         case .number(let x): return formatNumber(x)

@@ -31,10 +31,10 @@ public struct RMSprop: GradientOptimizer {
     public var name: String { "rmsprop" }
 
     public var hyperparameters: [Hyperparameter] {
-        [Hyperparameter("learning_rate", .number(Double(learningRate))),
-         Hyperparameter("rho", .number(Double(rho))),
-         Hyperparameter("momentum", .number(Double(momentum))),
-         Hyperparameter("epsilon", .number(Double(epsilon))),
+        [Hyperparameter("learning_rate", .float(learningRate)),
+         Hyperparameter("rho", .float(rho)),
+         Hyperparameter("momentum", .float(momentum)),
+         Hyperparameter("epsilon", .float(epsilon)),
          Hyperparameter("centered", .flag(centered))]
     }
 

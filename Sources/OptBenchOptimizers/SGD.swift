@@ -25,8 +25,8 @@ public struct SGD: GradientOptimizer {
     public var name: String { "sgd" }
 
     public var hyperparameters: [Hyperparameter] {
-        [Hyperparameter("learning_rate", .number(Double(learningRate))),
-         Hyperparameter("momentum", .number(Double(momentum))),
+        [Hyperparameter("learning_rate", .float(learningRate)),
+         Hyperparameter("momentum", .float(momentum)),
          Hyperparameter("nesterov", .flag(nesterov))]
     }
 

@@ -1,0 +1,96 @@
+import OptBenchData
+
+/// Everything that defines an experiment; every command-line option lands here,
+/// and `results.json` records it whole so that a run can be repeated.
+///
+/// The defaults are the reference study: Fashion-MNIST, the first 5,000
+/// training images for validation, an MLP 784-300-100-10, batches of 32,
+/// 30 epochs, and SGD, momentum, RMSprop and Adam with Keras's defaults.
+public struct ExperimentConfiguration: Sendable, Codable, Equatable {
+    /// `fashion-mnist` or `mnist`.
+    public var dataset: String
+    /// The `--data-dir` option, if given.
+    public var dataDirectory: String?
+    public var epochs: Int
+    public var batchSize: Int
+    /// Seeds the initial weights (the same for every optimizer) and the shuffles.
+    public var seed: UInt64
+    /// Widths of the hidden ReLU layers.
+    public var hiddenSizes: [Int]
+    /// The first `validationSize` training images are the validation set.
+    public var validationSize: Int
+    /// Use only the first `trainSize` of the remaining training images (all when `nil`).
+    public var trainSize: Int?
+    /// One learning rate for every optimizer that does not set its own.
+    public var learningRate: Double?
+    /// The optimizers to run, in order.
+    public var optimizers: [OptimizerSpec]
+    /// Label the classification reports' rows by class name instead of index.
+    public var reportClassNames: Bool
+    /// Decimal places in the classification reports.
+    public var reportDigits: Int
+
+    public init(
+        dataset: String = DatasetKind.fashionMNIST.name, dataDirectory: String? = nil,
+        epochs: Int = 30, batchSize: Int = 32, seed: UInt64 = 42,
+        hiddenSizes: [Int] = [300, 100], validationSize: Int = 5000, trainSize: Int? = nil,
+        learningRate: Double? = nil,
+        optimizers: [OptimizerSpec] = OptimizerSpec.knownNames.filter { $0 != "nesterov" }.map { OptimizerSpec(name: $0) },
+        reportClassNames: Bool = false, reportDigits: Int = 2
+    ) {
+        self.dataset = dataset
+        self.dataDirectory = dataDirectory
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.seed = seed
+        self.hiddenSizes = hiddenSizes
+        self.validationSize = validationSize
+        self.trainSize = trainSize
+        self.learningRate = learningRate
+        self.optimizers = optimizers
+        self.reportClassNames = reportClassNames
+        self.reportDigits = reportDigits
+    }
+
+    /// The dataset this configuration names.
+    public var datasetKind: DatasetKind? { DatasetKind(rawValue: dataset) }
+
+    /// Checks every value that can be checked before the data is loaded.
+    public func validate() throws(ExperimentError) {
+        guard datasetKind != nil else {
+            throw .invalidOption("--dataset", "unknown dataset '\(dataset)' (known: \(DatasetKind.allCases.map(\.name).joined(separator: ", ")))")
+        }
+        guard epochs > 0 else { throw .invalidOption("--epochs", "must be at least 1, got \(epochs)") }
+        guard batchSize > 0 else { throw .invalidOption("--batch-size", "must be at least 1, got \(batchSize)") }
+        if let zero = hiddenSizes.first(where: { $0 <= 0 }) {
+            throw .invalidOption("--hidden", "every hidden layer needs at least 1 unit, got \(zero)")
+        }
+        guard validationSize >= 0 else { throw .invalidOption("--validation-size", "must be ≥ 0, got \(validationSize)") }
+        if let trainSize, trainSize <= 0 { throw .invalidOption("--train-size", "must be at least 1, got \(trainSize)") }
+        if let learningRate, !(learningRate.isFinite && learningRate > 0 && Float(learningRate).isFinite) {
+            throw .invalidOption("--learning-rate", "must be a finite number > 0, got \(learningRate)")
+        }
+        guard (0...10).contains(reportDigits) else { throw .invalidOption("--digits", "must be between 0 and 10, got \(reportDigits)") }
+        guard !optimizers.isEmpty else { throw .invalidOption("--optimizers", "no optimizer given") }
+        for spec in optimizers { _ = try spec.make(learningRate: learningRate) }
+    }
+
+    /// Checks the values that depend on the dataset's size.
+    public func validate(trainingCount: Int) throws(ExperimentError) {
+        guard validationSize < trainingCount else {
+            throw .invalidOption("--validation-size", "must be smaller than the \(trainingCount) training images, got \(validationSize)")
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case dataset, epochs, seed, optimizers
+        case dataDirectory = "data_dir"
+        case batchSize = "batch_size"
+        case hiddenSizes = "hidden"
+        case validationSize = "validation_size"
+        case trainSize = "train_size"
+        case learningRate = "learning_rate"
+        case reportClassNames = "report_class_names"
+        case reportDigits = "report_digits"
+    }
+}
