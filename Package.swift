@@ -116,6 +116,7 @@ let package = Package(
         .testTarget(name: "OptBenchOptimizersTests", dependencies: ["OptBenchOptimizers"]),
         .testTarget(name: "OptBenchEvaluationTests", dependencies: ["OptBenchEvaluation"], exclude: ["make_fixtures.py"]),
         .testTarget(name: "OptBenchExperimentTests", dependencies: ["OptBench"]),
+        .testTarget(name: "OptBenchCLITests", dependencies: ["optbench", "OptBench"]),
         .testTarget(name: "OptBenchTrainingTests", dependencies: ["OptBenchTraining", "OptBenchData"]),
     ]
 )

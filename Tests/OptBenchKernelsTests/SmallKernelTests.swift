@@ -1,3 +1,4 @@
+import Foundation
 import OptBenchKernels
 import Testing
 
@@ -110,7 +111,7 @@ struct SoftmaxCrossEntropyTests {
 
         // The reference's own loss, row by row, bounds the tolerance.
         var scale = 0.0
-        for i in 0..<m { scale += 1 + abs(-Foundation_log(reference.probabilities[i * n + Int(labels[i])])) }
+        for i in 0..<m { scale += 1 + abs(-log(reference.probabilities[i * n + Int(labels[i])])) }
         #expect(abs(result.totals.lossSum - reference.lossSum) <= 1e-6 * scale,
                 "loss \(result.totals.lossSum) vs \(reference.lossSum)")
         for q in 0..<(m * n) {
@@ -194,9 +195,6 @@ struct SoftmaxCrossEntropyTests {
     }
 }
 
-import Foundation
-private func Foundation_log(_ x: Double) -> Double { Foundation.log(x) }
-
 @Suite("Byte scaling")
 struct ByteScalingTests {
     @Test("the table is Float(Double(v) / 255)")
@@ -213,7 +211,7 @@ struct ByteScalingTests {
     func gather() {
         let width = 17
         let rows = 16
-        // Row r holds the bytes (r·17 + q) mod 256: every value 0...255 appears.
+        // Row r holds the bytes (r·17 + q) mod 256.
         let bytes = (0..<(rows * width)).map { UInt8($0 % 256) }
         let indices: [Int32] = [3, 0, 15, 3, 7]
         var output = [Float](repeating: .nan, count: indices.count * width + 1)
@@ -230,11 +228,6 @@ struct ByteScalingTests {
             }
         }
         #expect(output[indices.count * width] == -1)
-        // Every byte value was checked.
-        let seen = Set(indices.flatMap { i in (0..<width).map { bytes[Int(i) * width + $0] } })
-        #expect(seen.count < 256 || seen.count == 256)
-        let all = Set(bytes)
-        #expect(all.count == 256)
     }
 
     @Test("gatherScaledRows maps all 256 values")

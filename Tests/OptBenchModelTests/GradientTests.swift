@@ -1,0 +1,162 @@
+import Foundation
+import OptBenchKernels
+import OptBenchModel
+import Testing
+
+struct GradientCase: CustomTestStringConvertible, Sendable {
+    let inputSize: Int
+    let hidden: [Int]
+    let classes: Int
+    let batch: Int
+    /// Check every `stride`-th parameter (all of them for the small networks).
+    let stride: Int
+
+    var model: MLP { MLP(MLPArchitecture(inputSize: inputSize, hiddenSizes: hidden, classCount: classes)) }
+    var testDescription: String { "\(inputSize)-\(hidden)-\(classes), batch \(batch)" }
+
+    static let all: [GradientCase] = [
+        GradientCase(inputSize: 7, hidden: [5, 4], classes: 3, batch: 6, stride: 1),
+        GradientCase(inputSize: 7, hidden: [5, 4], classes: 3, batch: 1, stride: 1),
+        GradientCase(inputSize: 7, hidden: [5, 4], classes: 3, batch: 24, stride: 1),
+        GradientCase(inputSize: 4, hidden: [], classes: 3, batch: 5, stride: 1),
+        GradientCase(inputSize: 9, hidden: [6], classes: 10, batch: 32, stride: 1),
+        // Wide enough for the 8×32 tiles and the 16-wide panels of every product.
+        GradientCase(inputSize: 20, hidden: [40, 17], classes: 10, batch: 9, stride: 7),
+    ]
+}
+
+@Suite("Forward and backward passes")
+struct GradientTests {
+    /// The analytic gradient of the mean loss against central differences
+    /// `(L(θ + h) − L(θ − h)) / 2h` of the Double reference forward pass
+    /// (h = 1e-5: truncation error ~h², rounding ~1e-16/h, both far below the
+    /// tolerance). The analytic gradient is computed in Float, so it carries
+    /// relative errors of a few 1e-7 of the partial sums: the tolerance is
+    /// `|g − fd| ≤ 1e-3·|fd| + 1e-6`, ten times tighter than the usual 1e-2
+    /// because the reference is in Double. Parameters whose ±h perturbation
+    /// flips a ReLU (a kink) are skipped and counted.
+    @Test("lossAndGradient matches finite differences of the Double reference", arguments: GradientCase.all)
+    func finiteDifferences(_ c: GradientCase) {
+        let problem = GradientProblem(model: c.model, batch: c.batch, seed: UInt64(c.batch * 13 + c.inputSize))
+        let (gradient, _) = problem.gradient()
+        let base = problem.parameters.map(Double.init)
+        let basePattern = problem.referenceForward(parameters: base).pattern
+        let h = 1e-5
+        var skipped = 0, checked = 0, large = 0
+        var failures: [String] = []
+        for q in stride(from: 0, to: c.model.parameterCount, by: c.stride) {
+            var plus = base, minus = base
+            plus[q] += h
+            minus[q] -= h
+            let up = problem.referenceForward(parameters: plus)
+            let down = problem.referenceForward(parameters: minus)
+            guard up.pattern == basePattern, down.pattern == basePattern else {
+                skipped += 1
+                continue
+            }
+            let fd = (up.meanLoss - down.meanLoss) / (2 * h)
+            let g = Double(gradient[q])
+            checked += 1
+            if abs(fd) > 1e-4 { large += 1 }
+            if !(abs(g - fd) <= 1e-3 * abs(fd) + 1e-6) {
+                failures.append("θ[\(q)]: \(g) vs \(fd)")
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) of \(checked) parameters wrong: \(failures.prefix(5))")
+        #expect(skipped <= checked / 20, "too many parameters at a ReLU kink: \(skipped)")
+        // The check is meaningful: most gradients are not tiny.
+        #expect(large >= checked / 2, "only \(large) of \(checked) gradients above 1e-4")
+    }
+
+    /// The loss and correct count returned with the gradient are the batch's
+    /// summed cross-entropy and argmax matches (checked against Double).
+    @Test("lossAndGradient returns the summed loss and correct count", arguments: GradientCase.all)
+    func totals(_ c: GradientCase) {
+        let problem = GradientProblem(model: c.model, batch: c.batch, seed: 5)
+        let (gradient, totals) = problem.gradient()
+        let reference = problem.referenceForward()
+        #expect(abs(totals.lossSum - reference.meanLoss * Double(c.batch)) <= 1e-5 * Double(c.batch))
+        var correct = 0
+        for r in 0..<c.batch {
+            let row = reference.logits[(r * c.classes)..<((r + 1) * c.classes)]
+            if row.firstIndex(of: row.max()!)! - r * c.classes == Int(problem.labels[r]) { correct += 1 }
+        }
+        #expect(totals.correct == correct)
+        // Every element of the gradient was written.
+        #expect(gradient.allSatisfy(\.isFinite))
+    }
+
+    /// The logits of the fast forward pass (fused bias and ReLU epilogues)
+    /// against the Double reference: within `1e-5·(1 + |z|)`. Float sums of up
+    /// to 40 terms of size ≲1 carry errors of a few 1e-7.
+    @Test("forward logits match the Double reference within 1e-5", arguments: GradientCase.all)
+    func forwardLogits(_ c: GradientCase) {
+        let problem = GradientProblem(model: c.model, batch: c.batch, seed: 21)
+        let workspace = problem.workspace()
+        problem.parameters.withUnsafeBufferPointer { p in
+            c.model.forward(parameters: p.baseAddress!, batch: c.batch, workspace: workspace)
+        }
+        let reference = problem.referenceForward()
+        let logits = workspace.activations.last!
+        for q in 0..<(c.batch * c.classes) {
+            #expect(abs(Double(logits[q]) - reference.logits[q]) <= 1e-5 * (1 + abs(reference.logits[q])), "z[\(q)]")
+        }
+        // Hidden activations are ReLU outputs.
+        for (l, layer) in c.model.layers.dropLast().enumerated() {
+            #expect((0..<(c.batch * layer.outputs)).allSatisfy { workspace.activations[l][$0] >= 0 })
+        }
+    }
+
+    /// Two calls on the same inputs give the same bits, in the same workspace
+    /// or a fresh one; a workspace larger than the batch, used before for a
+    /// different batch, gives the same bits too (no stale data leaks in).
+    @Test("lossAndGradient is deterministic and independent of workspace history", arguments: GradientCase.all)
+    func deterministic(_ c: GradientCase) {
+        let problem = GradientProblem(model: c.model, batch: c.batch, seed: 8)
+        let workspace = problem.workspace()
+        let first = problem.gradient(workspace: workspace)
+        let second = problem.gradient(workspace: workspace)
+        let fresh = problem.gradient()
+        #expect(first.gradient.map(\.bitPattern) == second.gradient.map(\.bitPattern))
+        #expect(first.gradient.map(\.bitPattern) == fresh.gradient.map(\.bitPattern))
+        #expect(first.totals == second.totals)
+
+        // A bigger workspace that first saw another, larger batch.
+        let other = GradientProblem(model: c.model, batch: c.batch + 5, seed: 9)
+        let big = other.workspace(capacity: c.batch + 5)
+        _ = other.gradient(workspace: big)
+        for q in 0..<problem.inputs.count { big.input[q] = problem.inputs[q] }
+        for r in 0..<c.batch { big.labels[r] = problem.labels[r] }
+        let reused = problem.gradient(workspace: big)
+        #expect(reused.gradient.map(\.bitPattern) == first.gradient.map(\.bitPattern))
+        #expect(reused.totals == first.totals)
+    }
+
+    /// `evaluate` runs the same forward pass: the same totals as
+    /// `lossAndGradient`, probabilities that are the softmax of the logits, and
+    /// predictions that are their argmax.
+    @Test("evaluate agrees with lossAndGradient", arguments: GradientCase.all)
+    func evaluate(_ c: GradientCase) {
+        let problem = GradientProblem(model: c.model, batch: c.batch, seed: 3)
+        let (_, totals) = problem.gradient()
+        let workspace = problem.workspace()
+        let evaluated = problem.parameters.withUnsafeBufferPointer { p in
+            c.model.evaluate(parameters: p.baseAddress!, batch: c.batch, workspace: workspace)
+        }
+        #expect(evaluated == totals)
+        let reference = problem.referenceForward()
+        for r in 0..<c.batch {
+            let row = reference.logits[(r * c.classes)..<((r + 1) * c.classes)]
+            let maximum = row.max()!
+            let sum = row.reduce(0) { $0 + exp($1 - maximum) }
+            var total = 0.0
+            for j in 0..<c.classes {
+                let p = Double(workspace.probabilities[r * c.classes + j])
+                total += p
+                #expect(abs(p - exp(row[r * c.classes + j] - maximum) / sum) <= 1e-5)
+            }
+            #expect(abs(total - 1) <= 1e-5)
+            #expect(Int(workspace.predictions[r]) == row.firstIndex(of: maximum)! - r * c.classes)
+        }
+    }
+}
