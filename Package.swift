@@ -31,7 +31,7 @@ let releaseSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "OptBench",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "OptBench", targets: ["OptBench"]),
         .executable(name: "optbench", targets: ["optbench"]),
@@ -90,6 +90,14 @@ let package = Package(
             swiftSettings: releaseSettings
         ),
 
+        // MARK: - Benchmarks (the `optbench bench` subcommand)
+
+        .target(
+            name: "OptBenchBenchmarks",
+            dependencies: ["OptBenchKernels", "OptBenchModel", "OptBenchOptimizers", "OptBenchTraining", "OptBenchData"],
+            swiftSettings: numericSettings
+        ),
+
         // MARK: - Umbrella module and command-line tool
 
         .target(
@@ -103,6 +111,7 @@ let package = Package(
             name: "optbench",
             dependencies: [
                 "OptBench",
+                "OptBenchBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: releaseSettings

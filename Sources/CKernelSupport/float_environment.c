@@ -18,6 +18,10 @@ int optbench_flushes_to_zero(void) {
     return (_mm_getcsr() & FTZ_DAZ) == FTZ_DAZ;
 }
 
+void optbench_disable_flush_to_zero(void) {
+    _mm_setcsr(_mm_getcsr() & ~FTZ_DAZ);
+}
+
 #elif defined(__aarch64__)
 #define FPCR_FZ (1ul << 24)
 
@@ -41,8 +45,11 @@ void optbench_restore_float_environment(unsigned long previous) { write_fpcr(pre
 
 int optbench_flushes_to_zero(void) { return (read_fpcr() & FPCR_FZ) != 0; }
 
+void optbench_disable_flush_to_zero(void) { write_fpcr(read_fpcr() & ~FPCR_FZ); }
+
 #else
 unsigned long optbench_enable_flush_to_zero(void) { return 0; }
 void optbench_restore_float_environment(unsigned long previous) { (void)previous; }
 int optbench_flushes_to_zero(void) { return 0; }
+void optbench_disable_flush_to_zero(void) {}
 #endif

@@ -18,12 +18,18 @@ extension Kernels {
     /// with `lanes = min(16, count − offset)`.
     @inlinable @inline(__always)
     public static func forEachVector(count: Int, _ body: (_ offset: Int, _ lanes: Int) -> Void) {
-        var i = 0
-        while i + 16 <= count {
+        forEachVector(from: 0, to: count, body)
+    }
+
+    /// ``forEachVector(count:_:)`` over `start..<end`.
+    @inlinable @inline(__always)
+    public static func forEachVector(from start: Int, to end: Int, _ body: (_ offset: Int, _ lanes: Int) -> Void) {
+        var i = start
+        while i + 16 <= end {
             body(i, 16)
             i += 16
         }
-        if i < count { body(i, count - i) }
+        if i < end { body(i, end - i) }
     }
 }
 

@@ -11,7 +11,7 @@ extension MLP {
         var input = UnsafePointer(workspace.input)
         for (l, layer) in layers.enumerated() {
             let bias = parameters + layer.biasOffset
-            Kernels.matmul(m: batch, n: layer.outputs, k: layer.inputs,
+            Kernels.parallelMatmul(m: batch, n: layer.outputs, k: layer.inputs,
                            a: input, lda: layer.inputs,
                            b: parameters + layer.weightOffset, ldb: layer.outputs,
                            c: workspace.activations[l], ldc: layer.outputs,
@@ -53,7 +53,7 @@ extension MLP {
             let previous = l == 0 ? UnsafePointer(workspace.input) : UnsafePointer(workspace.activations[l - 1])
             // ∂W = A_{l−1}ᵀ · δ : (inputs × B) · (B × outputs)
             Kernels.transpose(m: batch, n: layer.inputs, a: previous, lda: layer.inputs, into: workspace.transposed)
-            Kernels.matmul(m: layer.inputs, n: layer.outputs, k: batch,
+            Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: batch,
                            a: workspace.transposed, lda: batch,
                            b: delta, ldb: layer.outputs,
                            c: gradients + layer.weightOffset, ldc: layer.outputs,
@@ -64,7 +64,7 @@ extension MLP {
             // δ_{l−1} = (δ · Wᵀ) ⊙ [A_{l−1} > 0] : (B × outputs) · (outputs × inputs)
             Kernels.transpose(m: layer.inputs, n: layer.outputs, a: parameters + layer.weightOffset,
                               lda: layer.outputs, into: workspace.transposedWeights)
-            Kernels.matmul(m: batch, n: layer.inputs, k: layer.outputs,
+            Kernels.parallelMatmul(m: batch, n: layer.inputs, k: layer.outputs,
                            a: delta, lda: layer.outputs,
                            b: workspace.transposedWeights, ldb: layer.inputs,
                            c: workspace.deltas[l - 1], ldc: layer.inputs,

@@ -42,7 +42,7 @@ public final class MLPWorkspace {
         let widest = model.architecture.layerWidths.max() ?? 1
         transposed = floats(capacity * widest)
         transposedWeights = floats(model.layers.dropFirst().map { $0.inputs * $0.outputs }.max() ?? 1)
-        kernelScratch = floats(Kernels.matmulWorkspaceCount(k: max(widest, capacity)))
+        kernelScratch = floats(Kernels.parallelMatmulWorkspaceCount(k: max(widest, capacity)))
         labels = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         labels.initialize(repeating: 0, count: capacity)
         allocations.append(UnsafeMutableRawPointer(labels))

@@ -61,19 +61,22 @@ public struct Adam: GradientOptimizer {
         let oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2, eps = epsilon, amsgrad = amsgrad
         state.withSlots { base in
             let m = base, v = base + count, vHat = base + 2 * count
-            Kernels.forEachVector(count: count) { i, lanes in
-                let gi = g.vector(at: i, lanes: lanes)
-                var mi = m.vector(at: i, lanes: lanes)
-                mi += (gi - mi) * oneMinusBeta1
-                m.store(mi, at: i, lanes: lanes)
-                var vi = v.vector(at: i, lanes: lanes)
-                vi += (gi * gi - vi) * oneMinusBeta2
-                v.store(vi, at: i, lanes: lanes)
-                if amsgrad {
-                    vi = pointwiseMax(vHat.vector(at: i, lanes: lanes), vi)
-                    vHat.store(vi, at: i, lanes: lanes)
+            Kernels.parallelChunks(count: count) { start, end in
+                Kernels.forEachVector(from: start, to: end) { i, lanes in
+                    let gi = g.vector(at: i, lanes: lanes)
+                    var mi = m.vector(at: i, lanes: lanes)
+                    mi += (gi - mi) * oneMinusBeta1
+                    m.store(mi, at: i, lanes: lanes)
+                    var vi = v.vector(at: i, lanes: lanes)
+                    vi += (gi * gi - vi) * oneMinusBeta2
+                    v.store(vi, at: i, lanes: lanes)
+                    if amsgrad {
+                        vi = pointwiseMax(vHat.vector(at: i, lanes: lanes), vi)
+                        vHat.store(vi, at: i, lanes: lanes)
+                    }
+                    w.store(w.vector(at: i, lanes: lanes) - (mi * alpha) / (Kernels.squareRoot(vi) + eps),
+                            at: i, lanes: lanes)
                 }
-                w.store(w.vector(at: i, lanes: lanes) - (mi * alpha) / (Kernels.squareRoot(vi) + eps), at: i, lanes: lanes)
             }
         }
     }

@@ -50,23 +50,25 @@ public struct RMSprop: GradientOptimizer {
         let lr = learningRate, rho = rho, mu = momentum, eps = epsilon, centered = centered
         state.withSlots { base in
             let s = base, m = base + count, average = base + 2 * count
-            Kernels.forEachVector(count: count) { i, lanes in
-                let gi = g.vector(at: i, lanes: lanes)
-                let si = rho * s.vector(at: i, lanes: lanes) + (1 - rho) * (gi * gi)
-                s.store(si, at: i, lanes: lanes)
-                var denominator = si
-                if centered {
-                    let ai = rho * average.vector(at: i, lanes: lanes) + (1 - rho) * gi
-                    average.store(ai, at: i, lanes: lanes)
-                    denominator -= ai * ai
-                }
-                let increment = lr * gi / Kernels.squareRoot(denominator + eps)
-                if mu > 0 {
-                    let mi = mu * m.vector(at: i, lanes: lanes) + increment
-                    m.store(mi, at: i, lanes: lanes)
-                    w.store(w.vector(at: i, lanes: lanes) - mi, at: i, lanes: lanes)
-                } else {
-                    w.store(w.vector(at: i, lanes: lanes) - increment, at: i, lanes: lanes)
+            Kernels.parallelChunks(count: count) { start, end in
+                Kernels.forEachVector(from: start, to: end) { i, lanes in
+                    let gi = g.vector(at: i, lanes: lanes)
+                    let si = rho * s.vector(at: i, lanes: lanes) + (1 - rho) * (gi * gi)
+                    s.store(si, at: i, lanes: lanes)
+                    var denominator = si
+                    if centered {
+                        let ai = rho * average.vector(at: i, lanes: lanes) + (1 - rho) * gi
+                        average.store(ai, at: i, lanes: lanes)
+                        denominator -= ai * ai
+                    }
+                    let increment = lr * gi / Kernels.squareRoot(denominator + eps)
+                    if mu > 0 {
+                        let mi = mu * m.vector(at: i, lanes: lanes) + increment
+                        m.store(mi, at: i, lanes: lanes)
+                        w.store(w.vector(at: i, lanes: lanes) - mi, at: i, lanes: lanes)
+                    } else {
+                        w.store(w.vector(at: i, lanes: lanes) - increment, at: i, lanes: lanes)
+                    }
                 }
             }
         }

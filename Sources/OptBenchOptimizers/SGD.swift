@@ -40,18 +40,22 @@ public struct SGD: GradientOptimizer {
         state.step += 1
         let lr = learningRate, mu = momentum, nesterov = nesterov
         guard mu > 0 else {
-            Kernels.forEachVector(count: count) { i, lanes in
-                w.store(w.vector(at: i, lanes: lanes) - lr * g.vector(at: i, lanes: lanes), at: i, lanes: lanes)
+            Kernels.parallelChunks(count: count) { start, end in
+                Kernels.forEachVector(from: start, to: end) { i, lanes in
+                    w.store(w.vector(at: i, lanes: lanes) - lr * g.vector(at: i, lanes: lanes), at: i, lanes: lanes)
+                }
             }
             return
         }
         state.withSlots { v in
-            Kernels.forEachVector(count: count) { i, lanes in
-                let gi = g.vector(at: i, lanes: lanes)
-                let vi = mu * v.vector(at: i, lanes: lanes) - lr * gi
-                v.store(vi, at: i, lanes: lanes)
-                let step = nesterov ? mu * vi - lr * gi : vi
-                w.store(w.vector(at: i, lanes: lanes) + step, at: i, lanes: lanes)
+            Kernels.parallelChunks(count: count) { start, end in
+                Kernels.forEachVector(from: start, to: end) { i, lanes in
+                    let gi = g.vector(at: i, lanes: lanes)
+                    let vi = mu * v.vector(at: i, lanes: lanes) - lr * gi
+                    v.store(vi, at: i, lanes: lanes)
+                    let step = nesterov ? mu * vi - lr * gi : vi
+                    w.store(w.vector(at: i, lanes: lanes) + step, at: i, lanes: lanes)
+                }
             }
         }
     }

@@ -12,7 +12,7 @@ struct OptBenchCommand: ParsableCommand {
             then writes the comparison to an output folder.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self],
+        subcommands: [RunCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -13,3 +13,6 @@ void optbench_restore_float_environment(unsigned long previous);
 int optbench_flushes_to_zero(void);
 
 #endif
+
+/// Makes the calling thread keep subnormal numbers (the IEEE default).
+void optbench_disable_flush_to_zero(void);

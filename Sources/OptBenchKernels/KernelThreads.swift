@@ -1,0 +1,120 @@
+import CKernelSupport
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The threads that the kernels split their work across: the calling thread
+/// plus `threadCount − 1` persistent workers.
+///
+/// A training step of the reference model is only about half a millisecond of
+/// work, split into a dozen kernels, so handing work to a thread must cost
+/// microseconds: workers spin on an atomic generation counter for a while
+/// after each job, and only then sleep on a semaphore.
+///
+/// Every kernel splits its work into parts that compute disjoint outputs with
+/// the same arithmetic in the same order as a single thread would, so results
+/// are identical, bit for bit, for any thread count and any timing.
+public final class KernelThreads: @unchecked Sendable {
+    /// The process-wide pool, sized by `OPTBENCH_THREADS` or else the number of
+    /// active processors (at most 8).
+    public static let shared = KernelThreads(threadCount: KernelThreads.defaultThreadCount)
+
+    /// `OPTBENCH_THREADS` if set to a positive number, else the active
+    /// processor count, capped at 8.
+    public static var defaultThreadCount: Int {
+        if let text = ProcessInfo.processInfo.environment["OPTBENCH_THREADS"], let n = Int(text), n > 0 { return min(n, 64) }
+        return max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+    }
+
+    /// Threads that take part in a job, the caller included.
+    public let threadCount: Int
+
+    private let generation = Atomic<Int>(0)
+    private let finished = Atomic<Int>(0)
+    /// Per worker: whether it sleeps, and the semaphore that wakes it.
+    private final class WorkerSlot: Sendable {
+        let sleeping = Atomic<Int>(0)
+        let wakeup = DispatchSemaphore(value: 0)
+    }
+    private let slots: [WorkerSlot]
+    /// The current job; written by the caller before `generation` is bumped.
+    private var job: ((Int) -> Void)?
+    private var jobFlushesToZero = false
+    /// Serialises callers: one job at a time.
+    private let callerLock = Mutex<Void>(())
+
+    /// A pool with `threadCount − 1` worker threads.
+    public init(threadCount: Int) {
+        precondition(threadCount >= 1)
+        self.threadCount = threadCount
+        slots = (0..<threadCount).map { _ in WorkerSlot() }
+        for worker in 1..<max(threadCount, 1) {
+            let thread = Thread { [unowned self] in self.workerLoop(worker) }
+            thread.name = "optbench-kernel-\(worker)"
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    /// Runs `body(part)` for every `part` in `0..<parts` (`parts` ≤
+    /// ``threadCount``), part 0 on the calling thread, and returns when all are
+    /// done. Workers use the caller's flush-to-zero mode.
+    public func run(parts: Int, _ body: (Int) -> Void) {
+        let parts = min(parts, threadCount)
+        if parts <= 1 {
+            body(0)
+            return
+        }
+        callerLock.withLock { _ in
+            withoutActuallyEscaping(body) { escapable in
+                job = { part in if part < parts { escapable(part) } }
+                jobFlushesToZero = optbench_flushes_to_zero() != 0
+                finished.store(0, ordering: .sequentiallyConsistent)
+                generation.add(1, ordering: .sequentiallyConsistent)
+                for worker in 1..<threadCount where slots[worker].sleeping.exchange(0, ordering: .sequentiallyConsistent) == 1 {
+                    slots[worker].wakeup.signal()
+                }
+                escapable(0)
+                var spins = 0
+                while finished.load(ordering: .sequentiallyConsistent) < threadCount - 1 {
+                    // On a busy machine the worker may be descheduled: let it run.
+                    spins += 1
+                    if spins > 4_000 { sched_yield() }
+                }
+                job = nil
+            }
+        }
+    }
+
+    private func workerLoop(_ worker: Int) {
+        var seen = generation.load(ordering: .sequentiallyConsistent)
+        var flushing = false
+        while true {
+            var spins = 0
+            while generation.load(ordering: .sequentiallyConsistent) == seen {
+                spins += 1
+                if spins < 20_000 { continue }
+                if spins < 200_000 {
+                    sched_yield()  // share the core if anything else wants it
+                    continue
+                }
+                // Idle for a while: sleep until the next job.
+                let slot = slots[worker]
+                slot.sleeping.store(1, ordering: .sequentiallyConsistent)
+                if generation.load(ordering: .sequentiallyConsistent) == seen {
+                    slot.wakeup.wait()
+                } else if slot.sleeping.exchange(0, ordering: .sequentiallyConsistent) == 0 {
+                    slot.wakeup.wait()  // the caller saw the flag and signalled: consume it
+                }
+                spins = 0
+            }
+            seen = generation.load(ordering: .sequentiallyConsistent)
+            if jobFlushesToZero != flushing {
+                if jobFlushesToZero { _ = optbench_enable_flush_to_zero() } else { optbench_disable_flush_to_zero() }
+                flushing = jobFlushesToZero
+            }
+            job?(worker)
+            finished.add(1, ordering: .sequentiallyConsistent)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+extension Kernels {
+    /// Floats of scratch memory that ``parallelMatmul(m:n:k:a:lda:b:ldb:c:ldc:epilogue:workspace:threads:)``
+    /// needs: one ``matmulWorkspaceCount(k:)`` per thread.
+    @inlinable
+    public static func parallelMatmulWorkspaceCount(k: Int, threads: KernelThreads = .shared) -> Int {
+        matmulWorkspaceCount(k: k) * threads.threadCount
+    }
+
+    /// Products smaller than this many multiply-adds run on one thread: handing
+    /// work to another thread costs about a microsecond.
+    public static let parallelThreshold = 60_000
+
+    /// ``matmul(m:n:k:a:lda:b:ldb:c:ldc:epilogue:workspace:)`` split across the
+    /// threads of `threads`.
+    ///
+    /// Wide products are split by columns (at multiples of 32, so each part
+    /// keeps the full-width micro-kernel), narrow ones by rows (at multiples of
+    /// 8). Each element of `C` is computed by exactly one thread with the same
+    /// operations in the same order as in the single-threaded kernel, so the
+    /// result is identical for any thread count.
+    @inlinable
+    public static func parallelMatmul(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        epilogue: Epilogue = .none,
+        workspace: UnsafeMutablePointer<Float>,
+        threads: KernelThreads = .shared
+    ) {
+        let threadCount = threads.threadCount
+        guard threadCount > 1, m * n * k >= parallelThreshold else {
+            matmul(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
+                   epilogue: epilogue, workspace: workspace)
+            return
+        }
+        let scratch = matmulWorkspaceCount(k: k)
+        let columnBlocks = (n + 31) / 32
+        if n >= 128 && columnBlocks >= threadCount || m < 16 {
+            // Split the columns into runs of whole 32-wide blocks.
+            let parts = min(threadCount, columnBlocks)
+            threads.run(parts: parts) { part in
+                let start = min(n, (columnBlocks * part / parts) * 32)
+                let end = min(n, (columnBlocks * (part + 1) / parts) * 32)
+                matmulColumns(m: m, n: n, columnStart: start, columnEnd: end, k: k, a: a, lda: lda,
+                              b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue,
+                              workspace: workspace + part * scratch)
+            }
+        } else {
+            // Split the rows into runs of whole 8-row blocks.
+            let rowBlocks = (m + microRows - 1) / microRows
+            let parts = min(threadCount, rowBlocks)
+            threads.run(parts: parts) { part in
+                let start = min(m, (rowBlocks * part / parts) * microRows)
+                let end = min(m, (rowBlocks * (part + 1) / parts) * microRows)
+                guard end > start else { return }
+                let shifted: Epilogue
+                if case .reluMask(let h, let ldh) = epilogue { shifted = .reluMask(h + start * ldh, ldh: ldh) } else { shifted = epilogue }
+                matmulColumns(m: end - start, n: n, columnStart: 0, columnEnd: n, k: k, a: a + start * lda, lda: lda,
+                              b: b, ldb: ldb, c: c + start * ldc, ldc: ldc, epilogue: shifted,
+                              workspace: workspace + part * scratch)
+            }
+        }
+    }
+
+    /// Runs `body(start, end)` over `0..<count` split into one contiguous chunk
+    /// per thread (chunk boundaries at multiples of 64): for elementwise
+    /// updates, whose result does not depend on the split.
+    @inlinable
+    public static func parallelChunks(count: Int, minimumPerThread: Int = 32_768,
+                                      threads: KernelThreads = .shared, _ body: (Int, Int) -> Void) {
+        let parts = max(1, min(threads.threadCount, count / max(1, minimumPerThread)))
+        if parts == 1 {
+            body(0, count)
+            return
+        }
+        threads.run(parts: parts) { part in
+            let start = min(count, (count * part / parts) / 64 * 64)
+            let end = part == parts - 1 ? count : min(count, (count * (part + 1) / parts) / 64 * 64)
+            body(start, end)
+        }
+    }
+}

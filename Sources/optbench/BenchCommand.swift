@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import OptBench
+import OptBenchBenchmarks
+
+/// `optbench bench`: measures the kernels and the training speed on this machine.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure matrix-product throughput, seconds per epoch, samples per second and peak memory.",
+        discussion: """
+            Prints GFLOP/s of each matrix product of a training step (batch 32 and 256), seconds \
+            per epoch of the default experiment for each optimizer (median over --epochs), training \
+            samples per second for batch sizes 1 to 4096, and the peak memory of the process. With \
+            --keras-python, also runs scripts/keras_reference.py with that Python for the same \
+            number of epochs and prints the ratios side by side.
+            """)
+
+    @Option(help: "Seconds spent timing each matrix product.")
+    var seconds = 0.5
+
+    @Option(help: "Epochs per optimizer for the seconds-per-epoch figures.")
+    var epochs = 3
+
+    @Option(name: .customLong("data-dir"), help: "Folder holding the Fashion-MNIST IDX files.")
+    var dataDir: String?
+
+    @Option(name: .customLong("keras-python"), help: "A Python with TensorFlow and Keras, to time the same epochs in Keras.")
+    var kerasPython: String?
+
+    @Option(name: .customLong("skip"), help: "Comma-separated parts to skip: products, epochs, batches.")
+    var skip = ""
+
+    func run() throws {
+        let skipped = Set(skip.split(separator: ",").map(String.init))
+        let mlp = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [300, 100], classCount: 10))
+        print("threads: \(KernelThreads.shared.threadCount) (set OPTBENCH_THREADS to change)")
+        if !skipped.contains("products") {
+            print("\nmatrix products of one training step (one call at a time, all threads)")
+            for batch in [32, 256] {
+                var total = 0.0
+                var flops = 0.0
+                for product in MatrixProductBenchmark.cases(model: mlp, batch: batch) {
+                    let timing = MatrixProductBenchmark.run(product, minimumSeconds: seconds)
+                    total += timing.secondsPerCall
+                    flops += product.flops
+                    print(String(format: "  %@ %7.1f GFLOP/s  %9.2f µs", pad(product.name, 58), timing.gflops,
+                                 timing.secondsPerCall * 1e6))
+                }
+                print(String(format: "  %@ %7.1f GFLOP/s  %9.2f µs", pad("all products of one step, batch \(batch)", 58),
+                             flops / total / 1e9, total * 1e6))
+            }
+        }
+        let (dataset, _) = try Dataset.load(.fashionMNIST, dataDirectory: dataDir)
+        let (valid, train) = dataset.train.split(at: 5000)
+        var ours: [String: Double] = [:]
+        let optimizers: [(String, any GradientOptimizer)] = [
+            ("sgd", SGD()), ("momentum", SGD(momentum: 0.9)), ("rmsprop", RMSprop()), ("adam", Adam()),
+        ]
+        if !skipped.contains("epochs") {
+            print("\nseconds per epoch, default experiment (55,000 samples, batch 32, validation 5,000), median of \(epochs)")
+            for (name, optimizer) in optimizers {
+                let times = TrainingBenchmark.secondsPerEpoch(model: mlp, optimizer: optimizer, train: train,
+                                                              validation: valid, epochs: epochs)
+                ours[name] = median(times)
+                print(String(format: "  %@ %6.3f s   (epochs: %@)", pad(name, 10), median(times),
+                             times.map { String(format: "%.3f", $0) }.joined(separator: ", ")))
+            }
+        }
+        if !skipped.contains("batches") {
+            print("\ntraining samples per second by batch size (SGD, steps only)")
+            var batch = 1
+            while batch <= 4096 {
+                let samples = batch < 16 ? 4096 : 16_384
+                let rate = TrainingBenchmark.samplesPerSecond(model: mlp, train: train, batchSize: batch, samples: max(samples, batch * 4))
+                print(String(format: "  batch %4d  %9.0f samples/s", batch, rate))
+                batch *= 2
+            }
+        }
+        print(String(format: "\npeak memory of this process: %.0f MB", Double(peakResidentBytes()) / 1e6))
+
+        if let kerasPython, !ours.isEmpty {
+            print("\nKeras/TensorFlow on the same machine, same epochs (scripts/keras_reference.py)")
+            let keras = try runKeras(python: kerasPython)
+            print("  optimizer   optbench s/epoch   keras s/epoch   speed-up")
+            for (name, _) in optimizers {
+                guard let mine = ours[name], let theirs = keras[name] else { continue }
+                print(String(format: "  %@ %10.3f %16.3f %10.1f×", pad(name, 10), mine, theirs, theirs / mine))
+            }
+        }
+    }
+
+    private func runKeras(python: String) throws -> [String: Double] {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/keras_reference.py").path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("optbench-keras-\(getpid()).json").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        var arguments = [script, "--epochs", String(epochs), "--output", output]
+        if let dataDir { arguments += ["--data-dir", dataDir] }
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: output),
+              let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let runs = json["runs"] as? [[String: Any]] else {
+            throw ExperimentError.cannotRead(output, "the Keras reference script failed (status \(process.terminationStatus))")
+        }
+        try? FileManager.default.removeItem(atPath: output)
+        var result: [String: Double] = [:]
+        for run in runs {
+            if let name = run["optimizer"] as? String, let seconds = run["median_epoch_seconds"] as? Double { result[name] = seconds }
+        }
+        return result
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - text.count))
+    }
+
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+}
