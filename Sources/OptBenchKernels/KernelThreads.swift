@@ -87,7 +87,9 @@ public final class KernelThreads: @unchecked Sendable {
     }
 
     private func workerLoop(_ worker: Int) {
-        var seen = generation.load(ordering: .sequentiallyConsistent)
+        // Generation 0 is the pool's state at construction: a job posted before
+        // this thread got to run is still seen as new.
+        var seen = 0
         var flushing = false
         while true {
             var spins = 0

@@ -95,10 +95,10 @@ func runAndWrite(_ configuration: ExperimentConfiguration, dataset: Dataset, int
     let (datasetInfo, modelInfo) = experiment.describe(dataset: dataset, source: "memory")
     try folder.writeDescription(dataset: datasetInfo, model: modelInfo)
     var outcomes: [RunOutcome] = []
-    let result = try experiment.run(dataset: dataset, source: "memory") { outcome in
+    let result = try experiment.run(dataset: dataset, source: "memory", runFinished: { outcome in
         outcomes.append(outcome)
         try folder.writeRun(outcome, testLabels: dataset.test.labels, classCount: dataset.classCount)
-    }
+    })
     try folder.writeSummary(result)
     return (result, outcomes)
 }

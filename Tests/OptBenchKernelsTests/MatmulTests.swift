@@ -84,14 +84,16 @@ struct MatmulTests {
     }
 
     /// Nothing outside the `m×n` window of `C` is written: not the padding
-    /// columns `n..<ldc` of each row nor the row after the last. Nor does the
+    /// columns `n..<ldc` of each row, nor the row before the first or after
+    /// the last; and every element inside is written. Nor does the
     /// kernel write beyond ``Kernels/matmulWorkspaceCount(k:)`` floats of scratch.
     @Test("writes only the m×n window of C and stays inside its workspace", arguments: MatmulCase.all)
     func writesOnlyItsWindow(_ c: MatmulCase) {
         let problem = c.problem
         let sentinel = problem.sentinelC
         for kind in EpilogueKind.allCases {
-            let (fast, overrun) = problem.fast(kind)
+            let (fast, overrun, before) = problem.fast(kind)
+            #expect(!before, "\(kind): wrote into the row before C")
             var touched: [Int] = []
             for index in 0..<fast.count {
                 let i = index / problem.ldc, j = index % problem.ldc

@@ -162,8 +162,8 @@ struct SoftmaxCrossEntropyTests {
         // Row 1: all equal, loss = log 3. Row 2: two maxima, loss = log 2.
         let expected = 2e4 + 1.0986122886681098 + 0.6931471805599453
         #expect(abs(result.totals.lossSum - expected) <= 1e-6 * expected)
-        #expect(result.gradient.allSatisfy(\.isFinite))
-        #expect(result.probabilities.allSatisfy(\.isFinite))
+        #expect(result.gradient.allSatisfy { $0.isFinite })
+        #expect(result.probabilities.allSatisfy { $0.isFinite })
         #expect(result.probabilities[0] == 1 && result.probabilities[1] == 0)
         #expect(abs(result.gradient[1] - (-1.0 / 3)) < 1e-7)
         // Ties go to the first index.

@@ -89,10 +89,12 @@ struct MatmulProblem: CustomStringConvertible {
         }
     }
 
-    /// `C` from the fast kernel, on a sentinel-filled buffer. Also returns whether
-    /// the kernel wrote past the documented size of its workspace.
-    func fast(_ kind: EpilogueKind) -> (c: [Float], workspaceOverrun: Bool) {
-        var c = sentinelC
+    /// `C` from the fast kernel, on a sentinel-filled buffer (`cRows` rows of
+    /// `ldc`). Also returns whether the kernel wrote past the documented size of
+    /// its workspace or into the guard row just before `C`.
+    func fast(_ kind: EpilogueKind) -> (c: [Float], workspaceOverrun: Bool, wroteBeforeC: Bool) {
+        // One guard row before C, so that writes before its start show up too.
+        var c = [Float](repeating: sentinelC[0], count: ldc) + sentinelC
         let needed = Kernels.matmulWorkspaceCount(k: k)
         var workspace = [Float](repeating: 0, count: needed + 64)
         for q in needed..<(needed + 64) { workspace[q] = -3.5 }
@@ -102,7 +104,7 @@ struct MatmulProblem: CustomStringConvertible {
                     c.withUnsafeMutableBufferPointer { c in
                         workspace.withUnsafeMutableBufferPointer { w in
                             Kernels.matmul(m: m, n: n, k: k, a: a.baseAddress!, lda: lda,
-                                           b: b.baseAddress!, ldb: ldb, c: c.baseAddress!, ldc: ldc,
+                                           b: b.baseAddress!, ldb: ldb, c: c.baseAddress! + ldc, ldc: ldc,
                                            epilogue: epilogue, workspace: w.baseAddress!)
                         }
                     }
@@ -110,7 +112,8 @@ struct MatmulProblem: CustomStringConvertible {
             }
         }
         let overrun = workspace[needed...].contains { $0 != -3.5 }
-        return (c, overrun)
+        let before = c[0..<ldc].contains { $0.bitPattern != sentinelC[0].bitPattern }
+        return (Array(c[ldc...]), overrun, before)
     }
 
     /// `C` from ``ReferenceKernels``, on a sentinel-filled buffer.

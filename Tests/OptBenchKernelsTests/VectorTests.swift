@@ -44,7 +44,7 @@ struct VectorAccessTests {
             }
         }
         for i in 0..<count { #expect(target[i] == (Float(i) + 0.5) * 2) }
-        #expect(target[count...].allSatisfy(\.isNaN), "a store wrote past the end")
+        #expect(target[count...].allSatisfy { $0.isNaN }, "a store wrote past the end")
     }
 
     /// Vectorised lane arithmetic rounds like the scalar expression (the

@@ -69,16 +69,9 @@ struct OptimizerConfigurationTests {
                ("epsilon", .number(1e-7)), ("amsgrad", .flag(true))])
     }
 
-    /// `formatNumber` promises "0.001, 1e-07, 0.9", and reports and
-    /// `results.json` show these values, but they are `Double(Float(x))`.
-    @Test("hyperparameters print as written",
-          .disabled("""
-              bug: SGD/RMSprop/Adam.hyperparameters store .number(Double(learningRate)) etc., \
-              so Adam().hyperparameters prints 0.0010000000474974513, 0.8999999761581421, \
-              0.9990000128746033, 1.0000000116860974e-07 instead of 0.001, 0.9, 0.999, 1e-07 \
-              (and results.json holds the long values). Fix: Double(\"\\(x)\")! (shortest \
-              Float text read as Double) in the hyperparameters lists.
-              """))
+    /// Reports and `results.json` show the values as written (`0.001`), not
+    /// as `Double(Float(x))` (`0.0010000000474974513`).
+    @Test("hyperparameters print as written")
     func hyperparametersPrintAsWritten() {
         #expect(Adam().hyperparameters.map(\.value.description) == ["0.001", "0.9", "0.999", "1e-07", "false"])
         #expect(SGD().hyperparameters.map(\.value.description) == ["0.01", "0", "false"])
