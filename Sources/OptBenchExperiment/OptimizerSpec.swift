@@ -97,7 +97,8 @@ public struct OptimizerSpec: Sendable, Equatable, Codable, CustomStringConvertib
             guard text.hasSuffix(")") else { throw .invalidOption("--optimizers", "'\(entry)' must end with ')'") }
             name = String(text[..<open]).trimmingWhitespace
             let inner = text[text.index(after: open)..<text.index(before: text.endIndex)]
-            for part in inner.split(separator: ",", omittingEmptySubsequences: false) {
+            let parts = inner.trimmingWhitespace.isEmpty ? [] : inner.split(separator: ",", omittingEmptySubsequences: false)
+            for part in parts {
                 let pair = part.split(separator: "=", maxSplits: 1).map { String($0).trimmingWhitespace }
                 guard pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty else {
                     throw .invalidOption("--optimizers", "'\(part.trimmingWhitespace)' in '\(entry)' is not key=value")

@@ -24,9 +24,36 @@ public struct OutputFolder: Sendable {
         return "results/\(dataset)-\(formatter.string(from: date))"
     }
 
-    /// Creates the folder and checks that files can be written in it, so that a
-    /// bad `--output` fails at once rather than after hours of training.
+    /// Checks, without creating anything, that the folder can be made: the path
+    /// is not a file, the folder is new or empty, and its nearest existing
+    /// parent is writable. Call it first, so that a bad `--output` fails before
+    /// the data is loaded and nothing is left behind by another error.
+    public func check() throws(ExperimentError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw .cannotWrite(path, "it exists and is not a folder") }
+            if let entries = try? FileManager.default.contentsOfDirectory(atPath: path),
+               entries.contains(where: { !$0.hasPrefix(".") }) {
+                throw .cannotWrite(path, "the folder is not empty; choose a new --output folder so that no earlier result is mixed in")
+            }
+            guard FileManager.default.isWritableFile(atPath: path) else { throw .cannotWrite(path, "the folder is not writable") }
+            return
+        }
+        var parent = URL(fileURLWithPath: path).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory) {
+            let up = parent.deletingLastPathComponent()
+            if up.path == parent.path { break }
+            parent = up
+        }
+        guard isDirectory.boolValue else { throw .cannotWrite(path, "\(parent.path) is not a folder") }
+        guard FileManager.default.isWritableFile(atPath: parent.path) else {
+            throw .cannotWrite(path, "\(parent.path) is not writable")
+        }
+    }
+
+    /// Creates the folder and checks that files can be written in it.
     public func prepare() throws(ExperimentError) {
+        try check()
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw .cannotWrite(path, "it exists and is not a folder")
@@ -47,10 +74,17 @@ public struct OutputFolder: Sendable {
         try? FileManager.default.removeItem(atPath: probe)
     }
 
-    /// A file name for a run label: letters, digits, `-`, `_`, `.`, `=`, `,`
-    /// and parentheses kept; anything else becomes `_`.
+    /// A file name for a run label that needs no quoting in a shell: letters,
+    /// digits, `-`, `_` and `.` kept, runs of anything else become one `_`:
+    /// `adam(learning_rate=0.0005)` → `adam_learning_rate_0.0005`.
     public static func fileName(for label: String) -> String {
-        String(label.map { $0.isLetter || $0.isNumber || "-_.=,()".contains($0) ? $0 : "_" })
+        var name = ""
+        for character in label {
+            let keep = (character.isASCII && (character.isLetter || character.isNumber)) || "-_.".contains(character)
+            if keep { name.append(character) } else if !name.hasSuffix("_") { name.append("_") }
+        }
+        while name.hasSuffix("_") { name.removeLast() }
+        return name.isEmpty ? "run" : name
     }
 
     public func file(_ name: String) -> String { path + "/" + name }

@@ -23,9 +23,10 @@ final class Console: @unchecked Sendable {
         fflush(nil)
     }
 
-    func line(_ text: String, blankAfter: Bool = false) {
+    func line(_ text: String, blankAfter: Bool = false, trimmed: Bool = false) {
         guard !quiet else { return }
-        print(text + (blankAfter ? "\n" : ""))
+        let body = trimmed ? String(text.reversed().drop(while: { $0 == "\n" }).reversed()) : text
+        print(body + (blankAfter ? "\n" : ""))
         fflush(nil)
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OptBench
 
 /// `optbench`: the command-line tool. Without a subcommand it runs the experiment.
 struct OptBenchCommand: ParsableCommand {
@@ -22,11 +23,19 @@ struct OptBenchCommand: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
+            // `run` is the default subcommand: show its options, not just the subcommand list.
+            print(OptBenchCommand.helpMessage(for: RunCommand.self)
+                .replacingOccurrences(of: "optbench run ", with: "optbench [run] "))
+            exit(0)
+        }
         do {
             var command = try OptBenchCommand.parseAsRoot()
             try command.run()
         } catch {
-            let code = OptBenchCommand.exitCode(for: error)
+            var code = OptBenchCommand.exitCode(for: error)
+            if case ExperimentError.invalidOption = error { code = .validationFailure }
             if code == .success {
                 print(OptBenchCommand.fullMessage(for: error))
                 exit(0)
@@ -35,7 +44,7 @@ enum Main {
                 .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }.joined(separator: " ")
             FileHandle.standardError.write(Data("optbench: error: \(message)\n".utf8))
-            exit(code == .validationFailure ? code.rawValue : (code.rawValue == 0 ? 1 : code.rawValue))
+            exit(code.rawValue)
         }
     }
 }

@@ -8,17 +8,23 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run an experiment (the default when no subcommand is given).",
         discussion: """
-            OPTIMIZERS: a comma-separated list; each entry is a name, optionally with Keras \
-            hyperparameters in parentheses and a label before '=':
-              sgd        learning_rate=0.01, momentum=0, nesterov=false
-              momentum   sgd with momentum=0.9
-              nesterov   sgd with momentum=0.9, nesterov=true
-              rmsprop    learning_rate=0.001, rho=0.9, momentum=0, epsilon=1e-7, centered=false
-              adam       learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=false
-            Examples: --optimizers "adam(learning_rate=0.0005,beta_2=0.99)"
-                      --optimizers "sgd,fast=sgd(lr=0.1),adam"
-            'lr' is short for learning_rate. --learning-rate sets the rate of every optimizer \
-            that does not set its own.
+            OPTIMIZERS: a comma-separated list. Each entry is a name, optionally with Keras \
+            hyperparameters in parentheses and a label before '='. Names and hyperparameters \
+            (defaults):
+
+            sgd: learning_rate=0.01, momentum=0, nesterov=false
+            momentum: sgd with momentum=0.9
+            nesterov: sgd with momentum=0.9, nesterov=true
+            rmsprop: learning_rate=0.001, rho=0.9, momentum=0,
+              epsilon=1e-7, centered=false
+            adam: learning_rate=0.001, beta_1=0.9, beta_2=0.999,
+              epsilon=1e-7, amsgrad=false
+
+            Examples:
+              --optimizers "adam(learning_rate=0.0005,beta_2=0.99)"
+              --optimizers "sgd,fast=sgd(lr=0.1),adam"
+            'lr' is short for learning_rate. --learning-rate sets the rate of every \
+            optimizer that does not set its own.
 
             DATA: the four IDX files (gzip-compressed or raw) are looked for in --data-dir, \
             $OPTBENCH_DATA_DIR, ~/.keras/datasets/<dataset>, /usr/share/datasets/<dataset> \
@@ -27,32 +33,34 @@ struct RunCommand: ParsableCommand {
 
             OUTPUT: dataset_shapes.txt, model_summary.txt, classification_report.txt, \
             comparison.txt, history/<optimizer>.csv, predictions/<optimizer>.csv and \
-            results.json, in results/<dataset>-<UTC time>/ or --output DIR.
+            results.json, in results/<dataset>-<UTC time>/ or --output DIR (new or empty).
+
+            Other subcommands: 'optbench bench' measures speed (see 'optbench bench --help').
             """
     )
 
-    @Option(help: "Passes over the training set.")
+    @Option(parsing: .unconditional, help: "Passes over the training set.")
     var epochs = 30
 
-    @Option(name: .customLong("batch-size"), help: "Samples per gradient step (the last, partial batch is kept).")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Samples per gradient step (the last, partial batch is kept).")
     var batchSize = 32
 
-    @Option(help: "Seeds the initial weights (shared by every optimizer) and the per-epoch shuffles.")
+    @Option(parsing: .unconditional, help: "Seeds the initial weights (shared by every optimizer) and the per-epoch shuffles.")
     var seed: UInt64 = 42
 
-    @Option(help: "Optimizers to run, in order (see OPTIMIZERS below).")
+    @Option(help: "Optimizers to run, in order (see OPTIMIZERS above).")
     var optimizers = "sgd,momentum,rmsprop,adam"
 
     @Option(help: "Widths of the hidden ReLU layers, comma-separated ('none' for no hidden layer).")
     var hidden = "300,100"
 
-    @Option(name: .customLong("validation-size"), help: "The first N training images form the validation set.")
+    @Option(name: .customLong("validation-size"), parsing: .unconditional, help: "The first N training images form the validation set.")
     var validationSize = 5000
 
-    @Option(name: .customLong("train-size"), help: "Train on only the first N of the remaining training images (default: all).")
+    @Option(name: .customLong("train-size"), parsing: .unconditional, help: "Train on only the first N of the remaining training images (default: all).")
     var trainSize: Int?
 
-    @Option(name: .customLong("learning-rate"), help: "One learning rate for every optimizer that does not set its own.")
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "One learning rate for every optimizer that does not set its own.")
     var learningRate: Double?
 
     @Option(help: "fashion-mnist or mnist.")
@@ -67,7 +75,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("class-names"), help: "Label the classification reports' rows by class name instead of index.")
     var classNames = false
 
-    @Option(help: "Decimal places in the classification reports.")
+    @Option(parsing: .unconditional, help: "Decimal places in the classification reports.")
     var digits = 2
 
     @Flag(help: "Print only errors and the output folder.")
@@ -97,21 +105,25 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try configuration()
+        if let output, output.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ExperimentError.invalidOption("--output", "must name a folder, got an empty path")
+        }
         let folder = OutputFolder(path: output ?? OutputFolder.defaultPath(dataset: configuration.dataset))
         let console = Console(quiet: quiet, epochs: configuration.epochs)
-        try folder.prepare()
+        try folder.check()
 
         let kind = configuration.datasetKind!
         let (dataset, location) = try Dataset.load(kind, dataDirectory: dataDir) { progress in
             console.download(progress)
         }
         try configuration.validate(trainingCount: dataset.train.count)
+        try folder.prepare()
         console.line("\(dataset.name) from \(location)")
 
         let experiment = Experiment(configuration: configuration)
         let (datasetInfo, modelInfo) = experiment.describe(dataset: dataset, source: location.description)
         try folder.writeDescription(dataset: datasetInfo, model: modelInfo)
-        console.line(ReportText.datasetShapes(datasetInfo.shapes) + "\n" + modelInfo.summary, blankAfter: false)
+        console.line(ReportText.datasetShapes(datasetInfo.shapes) + "\n" + modelInfo.summary, blankAfter: false, trimmed: true)
 
         let result = try experiment.run(dataset: dataset, source: location.description, observer: console.show) { outcome in
             try folder.writeRun(outcome, testLabels: dataset.test.labels, classCount: dataset.classCount)

@@ -153,6 +153,22 @@ struct ExperimentRunTests {
         #expect(reports.contains("classification report with wild\n(no report: diverged in epoch 1"))
     }
 
+    @Test("the best epoch is the one with the lowest validation loss, not the last")
+    func bestEpochIsArgmin() throws {
+        // The validation images carry wrong labels (shifted by one class), so the
+        // better the network learns the training set, the worse the validation loss.
+        let clean = Self.dataset
+        let shifted = clean.train.labels.enumerated().map { $0.offset < 50 ? ($0.element + 1) % 10 : $0.element }
+        let dataset = Dataset(name: clean.name, classNames: clean.classNames,
+                              train: LabeledImages(pixels: clean.train.pixels, labels: shifted, rows: 8, columns: 8),
+                              test: clean.test)
+        let configuration = try smallConfiguration(optimizers: "adam(lr=0.01)")
+        let run = try Experiment(configuration: configuration).run(dataset: dataset, source: "memory").runs[0]
+        let losses = run.history.map { $0.valLoss! }
+        #expect(losses == losses.sorted(), "the validation loss should rise: \(losses)")
+        #expect(run.bestEpoch == 1)
+    }
+
     @Test("no validation set: no validation columns and no best epoch")
     func noValidation() throws {
         let configuration = try smallConfiguration(optimizers: "sgd(lr=0.1)", epochs: 2, validationSize: 0)
