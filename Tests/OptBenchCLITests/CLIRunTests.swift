@@ -11,6 +11,8 @@ struct CLIRunTests {
     }
 
     static let labels = ["sgd(learning_rate=0.1)", "adam(learning_rate=0.01)"]
+    /// The file names the labels get: shell-safe.
+    static let files = ["sgd_learning_rate_0.1", "adam_learning_rate_0.01"]
 
     @Test("a run prints one line per epoch, writes every file and ends with the folder")
     func run() throws {
@@ -43,8 +45,8 @@ struct CLIRunTests {
             }
         }
         #expect(files.sorted() == ["classification_report.txt", "comparison.txt", "dataset_shapes.txt"]
-                + Self.labels.sorted().map { "history/\($0).csv" } + ["model_summary.txt"]
-                + Self.labels.sorted().map { "predictions/\($0).csv" } + ["results.json"])
+                + Self.files.sorted().map { "history/\($0).csv" } + ["model_summary.txt"]
+                + Self.files.sorted().map { "predictions/\($0).csv" } + ["results.json"])
 
         let result = try ResultsFile.read(path: sandbox.file("out/results.json"))
         #expect(result.runs.map(\.label) == Self.labels)
@@ -56,9 +58,9 @@ struct CLIRunTests {
         #expect(result.dataset.name == "mnist")
         #expect(result.runs.allSatisfy { ($0.test?.confusionMatrix.joined().reduce(0, +) ?? 0) == 60 })
 
-        let history = try String(contentsOfFile: sandbox.file("out/history/\(Self.labels[0]).csv"), encoding: .utf8)
+        let history = try String(contentsOfFile: sandbox.file("out/history/\(Self.files[0]).csv"), encoding: .utf8)
         #expect(history.hasPrefix("epoch,loss,accuracy,val_loss,val_accuracy,seconds\n1,"))
-        let predictions = try String(contentsOfFile: sandbox.file("out/predictions/\(Self.labels[1]).csv"), encoding: .utf8)
+        let predictions = try String(contentsOfFile: sandbox.file("out/predictions/\(Self.files[1]).csv"), encoding: .utf8)
         let rows = predictions.split(separator: "\n")
         #expect(rows.count == 61)
         #expect(rows.first == "index,true,predicted,prob_0,prob_1,prob_2,prob_3,prob_4,prob_5,prob_6,prob_7,prob_8,prob_9")
@@ -92,7 +94,7 @@ struct CLIRunTests {
             csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") }
                 .joined(separator: "\n")
         }
-        for label in Self.labels {
+        for label in Self.files {
             let a = try String(contentsOfFile: sandbox.file("first/history/\(label).csv"), encoding: .utf8)
             let b = try String(contentsOfFile: sandbox.file("second/history/\(label).csv"), encoding: .utf8)
             #expect(a.split(separator: "\n").count == 3)
@@ -104,8 +106,8 @@ struct CLIRunTests {
         // Another seed changes the numbers.
         let third = try sandbox.run(Self.arguments(sandbox, output: "third") + ["--quiet", "--seed", "7"])
         #expect(third.status == 0)
-        let a = try String(contentsOfFile: sandbox.file("first/history/\(Self.labels[0]).csv"), encoding: .utf8)
-        let c = try String(contentsOfFile: sandbox.file("third/history/\(Self.labels[0]).csv"), encoding: .utf8)
+        let a = try String(contentsOfFile: sandbox.file("first/history/\(Self.files[0]).csv"), encoding: .utf8)
+        let c = try String(contentsOfFile: sandbox.file("third/history/\(Self.files[0]).csv"), encoding: .utf8)
         #expect(withoutSeconds(a) != withoutSeconds(c))
     }
 

@@ -16,8 +16,8 @@ struct OutputFolderTests {
         let labels = ["fast", "adam(learning_rate=0.01)"]
         #expect(TemporaryDirectory.allFiles(under: folder.path) == [
             "classification_report.txt", "comparison.txt", "dataset_shapes.txt",
-            "history/adam(learning_rate=0.01).csv", "history/fast.csv", "model_summary.txt",
-            "predictions/adam(learning_rate=0.01).csv", "predictions/fast.csv", "results.json",
+            "history/adam_learning_rate_0.01.csv", "history/fast.csv", "model_summary.txt",
+            "predictions/adam_learning_rate_0.01.csv", "predictions/fast.csv", "results.json",
         ])
 
         #expect(text(of: folder.file("dataset_shapes.txt")) == """
@@ -62,7 +62,7 @@ struct OutputFolderTests {
         #expect(comparison.contains("ranking by macro F1:"))
 
         for (label, (run, outcome)) in zip(labels, zip(result.runs, outcomes)) {
-            let history = lines(of: text(of: folder.file("history/\(label).csv")))
+            let history = lines(of: text(of: folder.file("history/\(OutputFolder.fileName(for: label)).csv")))
             #expect(history.first == "epoch,loss,accuracy,val_loss,val_accuracy,seconds")
             #expect(history.count == 4)
             for (row, record) in zip(history.dropFirst(), run.history) {
@@ -76,7 +76,7 @@ struct OutputFolderTests {
                 #expect(cells[5].wholeMatch(of: /[0-9]+\.[0-9]{4}/) != nil)
             }
 
-            let predictions = lines(of: text(of: folder.file("predictions/\(label).csv")))
+            let predictions = lines(of: text(of: folder.file("predictions/\(OutputFolder.fileName(for: label)).csv")))
             #expect(predictions.first == "index,true,predicted," + (0..<10).map { "prob_\($0)" }.joined(separator: ","))
             #expect(predictions.count == 1 + Self.dataset.test.count)
             for (i, row) in predictions.dropFirst().enumerated() {
@@ -110,7 +110,7 @@ struct OutputFolderTests {
         let files = TemporaryDirectory.allFiles(under: folder.path)
         #expect(files.contains("history/wild.csv"))
         #expect(!files.contains("predictions/wild.csv"))
-        #expect(files.contains("predictions/adam(learning_rate=0.01).csv"))
+        #expect(files.contains("predictions/adam_learning_rate_0.01.csv"))
         #expect(text(of: folder.file("comparison.txt")).contains("diverged"))
         let decoded = try ResultsFile.read(path: folder.file("results.json"))
         #expect(decoded.runs[0].divergence == result.runs[0].divergence)
@@ -158,9 +158,9 @@ struct OutputFolderTests {
         }
     }
 
-    @Test("file names keep letters, digits and -_.=,() and replace the rest")
+    @Test("file names keep ASCII letters, digits and -_. and turn each run of anything else into one _")
     func fileNames() {
-        #expect(OutputFolder.fileName(for: "adam(learning_rate=0.01,beta_2=0.99)") == "adam(learning_rate=0.01,beta_2=0.99)")
+        #expect(OutputFolder.fileName(for: "adam(learning_rate=0.01,beta_2=0.99)") == "adam_learning_rate_0.01_beta_2_0.99")
         #expect(OutputFolder.fileName(for: "a/b c:d") == "a_b_c_d")
         #expect(OutputFolder.defaultPath(dataset: "mnist", date: Date(timeIntervalSince1970: 0)) == "results/mnist-19700101T000000Z")
     }
