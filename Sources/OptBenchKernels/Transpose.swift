@@ -2,35 +2,105 @@ extension Kernels {
     /// `T[n×m] = Aᵀ` for an m×n matrix `A` (row-major, leading dimension `lda`);
     /// `T` is dense (leading dimension m).
     ///
-    /// The products with a transposed operand (`dZ·Wᵀ`, `Xᵀ·dZ`) transpose their
-    /// smaller operand with this and then use the one fast `A·B` kernel.
+    /// The products with a transposed operand (`Aᵀ·δ`, `δ·Wᵀ`) transpose one
+    /// operand with this and then use the one fast `A·B` kernel. Full 16×16
+    /// blocks are transposed in registers (``transpose16x16(_:_:_:_:)``), the
+    /// edges element by element.
     @inlinable
     public static func transpose(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, into t: UnsafeMutablePointer<Float>) {
-        // Blocked so that both the reads and the writes stay in cache.
-        let block = 32
-        var i0 = 0
-        while i0 < m {
-            let i1 = min(i0 + block, m)
-            var j0 = 0
-            while j0 < n {
-                let j1 = min(j0 + block, n)
-                for i in i0..<i1 {
-                    for j in j0..<j1 { t[j * m + i] = a[i * lda + j] }
-                }
-                j0 = j1
+        let fullRows = m & ~15, fullColumns = n & ~15
+        var i = 0
+        while i < fullRows {
+            var j = 0
+            while j < fullColumns {
+                transpose16x16(a + (i &* lda &+ j), lda, t + (j &* m &+ i), m)
+                j &+= 16
             }
-            i0 = i1
+            i &+= 16
+        }
+        // The right edge (all rows, columns fullColumns..<n) and the bottom edge.
+        for i in 0..<m {
+            let row = a + i &* lda
+            for j in fullColumns..<n { t[j &* m &+ i] = row[j] }
+        }
+        for i in fullRows..<m {
+            let row = a + i &* lda
+            for j in 0..<fullColumns { t[j &* m &+ i] = row[j] }
         }
     }
 
+    /// Splits the concatenation of `a` and `b` into its even and odd elements.
+    @inlinable @inline(__always)
+    static func unzip(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> (SIMD16<Float>, SIMD16<Float>) {
+        let c = SIMD32<Float>(lowHalf: a, highHalf: b)
+        return (c.evenHalf, c.oddHalf)
+    }
+
+    /// Transposes one 16×16 block held in sixteen vectors: four rounds of
+    /// "unzip row pairs" (row `i` ← even elements of rows `2i, 2i+1`, row
+    /// `i+8` ← odd ones) move element `(r, c)` to `(c, r)`.
+    @inlinable @inline(__always)
+    static func transpose16x16(_ source: UnsafePointer<Float>, _ sourceLD: Int,
+                               _ target: UnsafeMutablePointer<Float>, _ targetLD: Int) {
+        var r0 = UnsafeRawPointer(source + 0 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r1 = UnsafeRawPointer(source + 1 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r2 = UnsafeRawPointer(source + 2 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r3 = UnsafeRawPointer(source + 3 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r4 = UnsafeRawPointer(source + 4 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r5 = UnsafeRawPointer(source + 5 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r6 = UnsafeRawPointer(source + 6 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r7 = UnsafeRawPointer(source + 7 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r8 = UnsafeRawPointer(source + 8 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r9 = UnsafeRawPointer(source + 9 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r10 = UnsafeRawPointer(source + 10 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r11 = UnsafeRawPointer(source + 11 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r12 = UnsafeRawPointer(source + 12 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r13 = UnsafeRawPointer(source + 13 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r14 = UnsafeRawPointer(source + 14 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r15 = UnsafeRawPointer(source + 15 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        for _ in 0..<4 {
+            let (n0, n8) = unzip(r0, r1)
+            let (n1, n9) = unzip(r2, r3)
+            let (n2, n10) = unzip(r4, r5)
+            let (n3, n11) = unzip(r6, r7)
+            let (n4, n12) = unzip(r8, r9)
+            let (n5, n13) = unzip(r10, r11)
+            let (n6, n14) = unzip(r12, r13)
+            let (n7, n15) = unzip(r14, r15)
+            r0 = n0; r1 = n1; r2 = n2; r3 = n3
+            r4 = n4; r5 = n5; r6 = n6; r7 = n7
+            r8 = n8; r9 = n9; r10 = n10; r11 = n11
+            r12 = n12; r13 = n13; r14 = n14; r15 = n15
+        }
+        UnsafeMutableRawPointer(target + 0 &* targetLD).storeBytes(of: r0, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 1 &* targetLD).storeBytes(of: r1, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 2 &* targetLD).storeBytes(of: r2, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 3 &* targetLD).storeBytes(of: r3, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 4 &* targetLD).storeBytes(of: r4, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 5 &* targetLD).storeBytes(of: r5, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 6 &* targetLD).storeBytes(of: r6, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 7 &* targetLD).storeBytes(of: r7, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 8 &* targetLD).storeBytes(of: r8, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 9 &* targetLD).storeBytes(of: r9, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 10 &* targetLD).storeBytes(of: r10, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 11 &* targetLD).storeBytes(of: r11, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 12 &* targetLD).storeBytes(of: r12, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 13 &* targetLD).storeBytes(of: r13, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 14 &* targetLD).storeBytes(of: r14, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + 15 &* targetLD).storeBytes(of: r15, as: SIMD16<Float>.self)
+    }
+
     /// Column sums `s[j] = Σᵢ A[i, j]` of an m×n matrix: the bias gradient
-    /// `db = Σ_batch dZ`.
+    /// `db = Σ_batch δ`. Rows are added in order, so the result does not depend
+    /// on vectorisation.
     @inlinable
     public static func columnSums(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, into s: UnsafeMutablePointer<Float>) {
         for j in 0..<n { s[j] = 0 }
         for i in 0..<m {
-            let row = a + i * lda
-            for j in 0..<n { s[j] += row[j] }
+            let row = a + i &* lda
+            forEachVector(count: n) { j, lanes in
+                s.store(s.vector(at: j, lanes: lanes) + UnsafePointer(row).vector(at: j, lanes: lanes), at: j, lanes: lanes)
+            }
         }
     }
 }
