@@ -98,7 +98,7 @@ public struct OutputFolder: Sendable {
     /// `history/<label>.csv` and `predictions/<label>.csv` of one run.
     public func writeRun(_ outcome: RunOutcome, testLabels: [UInt8], classCount: Int) throws(ExperimentError) {
         let name = OutputFolder.fileName(for: outcome.result.label)
-        try AtomicFile.write(ReportText.historyCSV(outcome.result.history), to: file("history/\(name).csv"))
+        try AtomicFile.write(ReportText.historyCSV(outcome.result.history, divergence: outcome.result.divergence), to: file("history/\(name).csv"))
         if outcome.result.test != nil {
             try AtomicFile.write(ReportText.predictionsCSV(labels: testLabels, predictions: outcome.predictions,
                                                            probabilities: outcome.probabilities, classCount: classCount),

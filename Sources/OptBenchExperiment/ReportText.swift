@@ -8,12 +8,17 @@ public enum ReportText {
         shapes.map { "\($0.name) shape = \($0.shapeText)\n" }.joined()
     }
 
-    /// `epoch,loss,accuracy,val_loss,val_accuracy,seconds`, one row per epoch.
-    public static func historyCSV(_ history: [EpochRecord]) -> String {
+    /// `epoch,loss,accuracy,val_loss,val_accuracy,seconds`, one row per epoch;
+    /// for a run that diverged, a last row `<epoch>,nan,nan,,,` marks the epoch
+    /// in which the loss stopped being finite.
+    public static func historyCSV(_ history: [EpochRecord], divergence: Divergence? = nil) -> String {
         var out = "epoch,loss,accuracy,val_loss,val_accuracy,seconds\n"
         for r in history {
             out += "\(r.epoch),\(r.loss),\(r.accuracy),\(r.valLoss.map { "\($0)" } ?? ""),"
             out += "\(r.valAccuracy.map { "\($0)" } ?? ""),\(fixed(r.seconds, 4))\n"
+        }
+        if let divergence, !history.contains(where: { $0.epoch == divergence.epoch }) {
+            out += "\(divergence.epoch),nan,nan,,,\n"
         }
         return out
     }
