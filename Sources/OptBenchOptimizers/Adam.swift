@@ -12,7 +12,8 @@ import OptBenchKernels
 ///     w ← w − α·m / (√v + ε)              (ε added to the uncorrected √v)
 ///
 /// The moment updates are written in Keras's form, which rounds differently in
-/// `Float` from the textbook form. With `amsgrad`, `v̂ ← max(v̂, v)` replaces
+/// `Float` from the textbook form, and `1 − β` is computed as Keras does, in
+/// double precision from the decimal value (`complementAsKeras`). With `amsgrad`, `v̂ ← max(v̂, v)` replaces
 /// `v` in the denominator. Keras defaults: `learning_rate = 0.001`,
 /// `beta_1 = 0.9`, `beta_2 = 0.999`, `epsilon = 1e-7`, `amsgrad = false`.
 public struct Adam: GradientOptimizer {
@@ -58,7 +59,7 @@ public struct Adam: GradientOptimizer {
                        count: Int, state: inout OptimizerState) {
         state.step += 1
         let alpha = stepSize(at: state.step)
-        let oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2, eps = epsilon, amsgrad = amsgrad
+        let oneMinusBeta1 = complementAsKeras(beta1), oneMinusBeta2 = complementAsKeras(beta2), eps = epsilon, amsgrad = amsgrad
         state.withSlots { base in
             let m = base, v = base + count, vHat = base + 2 * count
             Kernels.parallelChunks(count: count) { start, end in

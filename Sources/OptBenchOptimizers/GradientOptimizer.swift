@@ -80,6 +80,15 @@ public enum HyperparameterValue: Sendable, Equatable, Codable, CustomStringConve
     }
 }
 
+/// `1 − x` as Keras computes it: in Python, in double precision, from the
+/// decimal value the user wrote (`1 - 0.9`), rounded once to `Float`. The
+/// decimal value is the shortest one that reads back as `x` (`0.9`, not
+/// `0.8999999762`); subtracting in `Float` instead gives `0.100000024` rather
+/// than `0.1`, which changes Adam's second moment by about 1e-5.
+func complementAsKeras(_ x: Float) -> Float {
+    Float(1 - (Double("\(x)") ?? Double(x)))
+}
+
 /// Shortest text that reads back as the same `Double`: `0.001`, `1e-07`, `0.9`.
 func formatNumber(_ x: Double) -> String {
     if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }

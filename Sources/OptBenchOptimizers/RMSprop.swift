@@ -7,7 +7,8 @@ import OptBenchKernels
 ///     s ← ρ·s + (1 − ρ)·g²
 ///     Δ = η·g / √(s + ε)                     (ε inside the root, no bias correction)
 ///
-/// `centered` also tracks `ḡ ← ρ·ḡ + (1 − ρ)·g` and uses `√(s − ḡ² + ε)`.
+/// `1 − ρ` is computed as Keras does, in double precision from the decimal
+/// value (`complementAsKeras`). `centered` also tracks `ḡ ← ρ·ḡ + (1 − ρ)·g` and uses `√(s − ḡ² + ε)`.
 /// With `momentum μ > 0`: `m ← μ·m + Δ; w ← w − m`; otherwise `w ← w − Δ`.
 ///
 /// Keras defaults: `learning_rate = 0.001`, `rho = 0.9`, `momentum = 0`,
@@ -47,17 +48,17 @@ public struct RMSprop: GradientOptimizer {
     public func update(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                        count: Int, state: inout OptimizerState) {
         state.step += 1
-        let lr = learningRate, rho = rho, mu = momentum, eps = epsilon, centered = centered
+        let lr = learningRate, rho = rho, oneMinusRho = complementAsKeras(rho), mu = momentum, eps = epsilon, centered = centered
         state.withSlots { base in
             let s = base, m = base + count, average = base + 2 * count
             Kernels.parallelChunks(count: count) { start, end in
                 Kernels.forEachVector(from: start, to: end) { i, lanes in
                     let gi = g.vector(at: i, lanes: lanes)
-                    let si = rho * s.vector(at: i, lanes: lanes) + (1 - rho) * (gi * gi)
+                    let si = rho * s.vector(at: i, lanes: lanes) + oneMinusRho * (gi * gi)
                     s.store(si, at: i, lanes: lanes)
                     var denominator = si
                     if centered {
-                        let ai = rho * average.vector(at: i, lanes: lanes) + (1 - rho) * gi
+                        let ai = rho * average.vector(at: i, lanes: lanes) + oneMinusRho * gi
                         average.store(ai, at: i, lanes: lanes)
                         denominator -= ai * ai
                     }

@@ -25,10 +25,15 @@ struct MatmulCase: CustomTestStringConvertible, Sendable {
                       seed: UInt64(m * 1_000_003 + n * 1009 + k * 7 + padA))
     }
 
+    /// Every shape with both paddings, then every remainder of rows (m mod 8 =
+    /// 1…7 and 0, each in a second row block too) against a full 32-wide tile,
+    /// a 16-wide panel and a narrow panel, on padded buffers.
     static let all: [MatmulCase] = matmulShapes.flatMap { s in
         matmulPaddings.map { p in
             MatmulCase(m: s.m, n: s.n, k: s.k, padA: p.a, padB: p.b, padC: p.c, padH: p.h)
         }
+    } + [1, 2, 3, 4, 5, 6, 7, 8, 15].flatMap { m in
+        [32, 48, 21].map { n in MatmulCase(m: m, n: n, k: 3, padA: 3, padB: 5, padC: 7, padH: 2) }
     }
 }
 

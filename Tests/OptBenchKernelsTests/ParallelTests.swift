@@ -4,13 +4,7 @@ import Testing
 
 /// Pools of 2, 3 and 4 threads, created once: their workers live for the
 /// whole test process (and sleep when idle).
-let testPools: [KernelThreads] = {
-    let pools = [KernelThreads(threadCount: 2), KernelThreads(threadCount: 3), KernelThreads(threadCount: 4)]
-    // Give the workers time to start before the first job: a job submitted
-    // before a worker has started is never run (see `freshPoolRunsFirstJob`).
-    Thread.sleep(forTimeInterval: 0.2)
-    return pools
-}()
+let testPools: [KernelThreads] = [KernelThreads(threadCount: 2), KernelThreads(threadCount: 3), KernelThreads(threadCount: 4)]
 
 @Suite("Parallel kernels")
 struct ParallelTests {
@@ -106,20 +100,12 @@ struct ParallelTests {
         }
     }
 
-    /// A job submitted right after the pool is created must run. A worker reads
-    /// the generation counter it waits on when its thread starts; a job
-    /// submitted before that is taken as already seen, and `run` waits forever
-    /// for a worker that sleeps. The pools are used from a helper thread so
-    /// that a hang fails the test instead of blocking the test run.
-    @Test("a job submitted right after a pool is created runs",
-          .disabled("""
-              bug: KernelThreads.swift workerLoop starts with `var seen = generation.load(...)` \
-              on the new thread; if run(parts:) bumps `generation` before the worker thread gets \
-              there (the first parallelMatmul right after KernelThreads.shared is created), that \
-              worker never runs the job and run spins forever on `finished`. Seen here as a hung \
-              test process (caller in run at line 82, all workers in wakeup.wait at line 105). \
-              Fix: `var seen = 0` (generation starts at 0), or read it in init before thread.start().
-              """))
+    /// A job submitted right after the pool is created must run, even before
+    /// the workers' threads have started (a worker that took the generation
+    /// of that job as already seen would sleep while `run` waits for it
+    /// forever). The pools are used from a helper thread so that a hang fails
+    /// the test after 30 s instead of blocking the test run.
+    @Test("a job submitted right after a pool is created runs")
     func freshPoolRunsFirstJob() {
         let done = DispatchSemaphore(value: 0)
         let helper = Thread {

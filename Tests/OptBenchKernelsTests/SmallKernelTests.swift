@@ -4,8 +4,12 @@ import Testing
 
 @Suite("Transpose and column sums")
 struct TransposeTests {
-    /// Sizes around the 32×32 blocking of the transpose, with padded rows.
-    @Test("transpose is exact", arguments: [(1, 1, 0), (7, 13, 3), (32, 32, 0), (33, 65, 5), (100, 10, 1), (1, 40, 2)])
+    /// Sizes around the 16×16 register blocks of the transpose (full blocks,
+    /// right and bottom edges, both, neither), with padded rows.
+    @Test("transpose is exact", arguments: [
+        (1, 1, 0), (7, 13, 3), (16, 16, 0), (16, 16, 5), (17, 31, 2), (32, 32, 0), (33, 65, 5),
+        (48, 20, 3), (100, 10, 1), (1, 40, 2), (15, 17, 0), (784, 32, 1),
+    ])
     func transpose(m: Int, n: Int, pad: Int) {
         let lda = n + pad
         var rng = TestRandom(seed: UInt64(m * 31 + n))
@@ -27,7 +31,7 @@ struct TransposeTests {
     }
 
     /// Both sum each column over increasing rows from 0, so they agree bit for bit.
-    @Test("columnSums equals the reference bit for bit", arguments: [(1, 1), (24, 10), (32, 100), (7, 300), (5, 17)])
+    @Test("columnSums equals the reference bit for bit", arguments: [(1, 1), (24, 10), (32, 100), (7, 300), (5, 17), (3, 16), (2, 33)])
     func columnSums(m: Int, n: Int) {
         let lda = n + 3
         var rng = TestRandom(seed: UInt64(m * 977 + n))

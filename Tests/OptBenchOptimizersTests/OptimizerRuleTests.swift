@@ -66,16 +66,7 @@ struct OptimizerRuleTests {
     }
 
     @Test("RMSprop and Adam match Keras bit for bit over three steps",
-          .disabled("""
-              bug: RMSprop.swift and Adam.swift compute 1 − ρ and 1 − β in Float \
-              (1 − 0.9f = 0.100000024, 1 − 0.999f = 0.000999987), while Keras computes \
-              1 - rho in Python double from the decimal 0.9 and rounds once to float32 \
-              (0.1, 0.001). Adam's v is off by 1.3e-5 relative and w by up to 6.7e-6. \
-              Fix: Float(1 - Double("\\(β)")!), i.e. from the decimal value as \
-              HyperparameterValue.float does (Float(1 - Double(β)) is not enough: \
-              Double(0.9f) is already 0.89999997...). With that fix this test passes.
-              """),
-          arguments: adaptiveCases)
+                    arguments: adaptiveCases)
     func adaptiveBitExact(_ fixture: OptimizerCase) {
         checkBitExact(fixture)
     }
