@@ -29,6 +29,13 @@ public final class KernelThreads: @unchecked Sendable {
     /// Threads that take part in a job, the caller included.
     public let threadCount: Int
 
+    /// Whether worker `i` is pinned to the `i`-th allowed CPU (and callers to
+    /// the first, inside ``withPinnedCaller(_:)``). Without pinning, Linux now and
+    /// then runs two spinning threads on one CPU, which made whole epochs
+    /// 2–4× slower at random. Pinning applies when the pool has no more
+    /// threads than allowed CPUs; `OPTBENCH_PIN=0` turns it off.
+    let pinsThreads: Bool
+
     private let generation = Atomic<Int>(0)
     private let finished = Atomic<Int>(0)
     /// Per worker: whether it sleeps, and the semaphore that wakes it.
@@ -47,6 +54,9 @@ public final class KernelThreads: @unchecked Sendable {
     public init(threadCount: Int) {
         precondition(threadCount >= 1)
         self.threadCount = threadCount
+        let allowed = Int(optbench_allowed_cpu_count())
+        pinsThreads = threadCount > 1 && allowed >= threadCount
+            && ProcessInfo.processInfo.environment["OPTBENCH_PIN"] != "0"
         slots = (0..<threadCount).map { _ in WorkerSlot() }
         for worker in 1..<max(threadCount, 1) {
             let thread = Thread { [unowned self] in self.workerLoop(worker) }
@@ -54,6 +64,18 @@ public final class KernelThreads: @unchecked Sendable {
             thread.stackSize = 1 << 20
             thread.start()
         }
+    }
+
+    /// Runs `body` with the calling thread pinned to the first allowed CPU (the
+    /// workers have the others), then restores its affinity. Long
+    /// computations that call the kernels many times (a training run) use
+    /// this, so that the caller never shares a CPU with a spinning worker.
+    public func withPinnedCaller<R>(_ body: () throws -> R) rethrows -> R {
+        guard pinsThreads else { return try body() }
+        let saved = optbench_save_affinity()
+        _ = optbench_pin_to_allowed_cpu(0)
+        defer { optbench_restore_affinity(saved) }
+        return try body()
     }
 
     /// Runs `body(part)` for every `part` in `0..<parts` (`parts` ≤
@@ -87,6 +109,7 @@ public final class KernelThreads: @unchecked Sendable {
     }
 
     private func workerLoop(_ worker: Int) {
+        if pinsThreads { _ = optbench_pin_to_allowed_cpu(Int32(worker)) }
         // Generation 0 is the pool's state at construction: a job posted before
         // this thread got to run is still seen as new.
         var seen = 0

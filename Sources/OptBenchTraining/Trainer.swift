@@ -58,9 +58,11 @@ public struct Trainer: Sendable {
         validation: LabeledImages?,
         observer: (TrainingEvent) -> Void = { _ in }
     ) -> TrainingResult {
-        Kernels.withFlushToZero {
-            trainFlushingSubnormals(optimizer: optimizer, from: initialParameters, on: train,
-                                    validation: validation, observer: observer)
+        KernelThreads.shared.withPinnedCaller {
+            Kernels.withFlushToZero {
+                trainFlushingSubnormals(optimizer: optimizer, from: initialParameters, on: train,
+                                        validation: validation, observer: observer)
+            }
         }
     }
 
