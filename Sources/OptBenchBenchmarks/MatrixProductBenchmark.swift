@@ -43,15 +43,17 @@ public enum MatrixProductBenchmark {
         return cases
     }
 
-    /// Times `Kernels.matmul` on random operands of each case's shape.
-    public static func run(_ product: MatrixProductCase, minimumSeconds: Double = 0.3) -> MatrixProductTiming {
+    /// Times `Kernels.parallelMatmul` (as the model calls it) on random
+    /// operands of the case's shape, with the threads of `threads`.
+    public static func run(_ product: MatrixProductCase, minimumSeconds: Double = 0.3,
+                           threads: KernelThreads = .shared) -> MatrixProductTiming {
         var rng = SeededGenerator(seed: 1)
         let a = (0..<(product.m * product.k)).map { _ in rng.nextUnitFloat() - 0.5 }
         let b = (0..<(product.k * product.n)).map { _ in rng.nextUnitFloat() - 0.5 }
         let bias = (0..<product.n).map { _ in rng.nextUnitFloat() - 0.5 }
         let mask = (0..<(product.m * product.n)).map { _ in rng.nextUnitFloat() - 0.5 }
         var c = [Float](repeating: 0, count: product.m * product.n)
-        var workspace = [Float](repeating: 0, count: Kernels.matmulWorkspaceCount(k: product.k))
+        var workspace = [Float](repeating: 0, count: Kernels.parallelMatmulWorkspaceCount(k: product.k, threads: threads))
         let seconds = a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 bias.withUnsafeBufferPointer { bias in
@@ -65,13 +67,16 @@ public enum MatrixProductBenchmark {
                                 case "reluMask": epilogue = .reluMask(mask.baseAddress!, ldh: product.n)
                                 default: epilogue = .none
                                 }
-                                return Kernels.withFlushToZero {
-                                    Stopwatch.measure(minimumSeconds: minimumSeconds) {
-                                        Kernels.matmul(m: product.m, n: product.n, k: product.k,
-                                                       a: a.baseAddress!, lda: product.k,
-                                                       b: b.baseAddress!, ldb: product.n,
-                                                       c: c.baseAddress!, ldc: product.n,
-                                                       epilogue: epilogue, workspace: w.baseAddress!)
+                                return threads.withPinnedCaller {
+                                    Kernels.withFlushToZero {
+                                        Stopwatch.measure(minimumSeconds: minimumSeconds) {
+                                            Kernels.parallelMatmul(m: product.m, n: product.n, k: product.k,
+                                                                   a: a.baseAddress!, lda: product.k,
+                                                                   b: b.baseAddress!, ldb: product.n,
+                                                                   c: c.baseAddress!, ldc: product.n,
+                                                                   epilogue: epilogue, workspace: w.baseAddress!,
+                                                                   threads: threads)
+                                        }
                                     }
                                 }
                             }

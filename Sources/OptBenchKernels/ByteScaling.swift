@@ -23,7 +23,7 @@ extension Kernels {
             var q = 0
             while q &+ 16 <= width {
                 let raw = UnsafeRawPointer(source + q).loadUnaligned(as: SIMD16<UInt8>.self)
-                let scaled = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: raw)) / divisor
+                let scaled = divide(SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: raw)), divisor)
                 UnsafeMutableRawPointer(target + q).storeBytes(of: scaled, as: SIMD16<Float>.self)
                 q &+= 16
             }

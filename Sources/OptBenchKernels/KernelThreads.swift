@@ -99,9 +99,9 @@ public final class KernelThreads: @unchecked Sendable {
                 escapable(0)
                 var spins = 0
                 while finished.load(ordering: .sequentiallyConsistent) < threadCount - 1 {
-                    // On a busy machine the worker may be descheduled: let it run.
+                    // Unpinned, the worker may wait for this very CPU: let it run.
                     spins += 1
-                    if spins > 4_000 { sched_yield() }
+                    if !pinsThreads && spins > 4_000 { sched_yield() }
                 }
                 job = nil
             }
@@ -120,7 +120,7 @@ public final class KernelThreads: @unchecked Sendable {
                 spins += 1
                 if spins < 20_000 { continue }
                 if spins < 200_000 {
-                    sched_yield()  // share the core if anything else wants it
+                    if !pinsThreads { sched_yield() }  // share the CPU if anything else wants it
                     continue
                 }
                 // Idle for a while: sleep until the next job.

@@ -13,9 +13,11 @@ extension Kernels {
     /// ``matmul(m:n:k:a:lda:b:ldb:c:ldc:epilogue:workspace:)`` split across the
     /// threads of `threads`.
     ///
-    /// Wide products are split by columns (at multiples of 32, so each part
-    /// keeps the full-width micro-kernel), narrow ones by rows (at multiples of
-    /// 8). Each element of `C` is computed by exactly one thread with the same
+    /// Products with many rows (the weight gradients `Aᵀ·δ`) are split by rows,
+    /// at multiples of 8, so that each thread writes one contiguous block of
+    /// the gradient; products with few rows (a batch) and wide outputs are
+    /// split by columns, at multiples of 32 so that each part keeps the
+    /// full-width micro-kernel; the rest by rows. Each element of `C` is computed by exactly one thread with the same
     /// operations in the same order as in the single-threaded kernel, so the
     /// result is identical for any thread count.
     @inlinable
@@ -36,7 +38,7 @@ extension Kernels {
         }
         let scratch = matmulWorkspaceCount(k: k)
         let columnBlocks = (n + 31) / 32
-        if n >= 128 && columnBlocks >= threadCount || m < 16 {
+        if m < 64 * threadCount && (n >= 128 && columnBlocks >= threadCount || m < 16) {
             // Split the columns into runs of whole 32-wide blocks.
             let parts = min(threadCount, columnBlocks)
             threads.run(parts: parts) { part in

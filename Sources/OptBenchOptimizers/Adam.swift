@@ -63,7 +63,8 @@ public struct Adam: GradientOptimizer {
         state.withSlots { base in
             let m = base, v = base + count, vHat = base + 2 * count
             Kernels.parallelChunks(count: count) { start, end in
-                Kernels.forEachVector(from: start, to: end) { i, lanes in
+                // One vector (`lanes` = 16) or the partial vector at the end.
+                @inline(__always) func step(_ i: Int, _ lanes: Int) {
                     let gi = g.vector(at: i, lanes: lanes)
                     var mi = m.vector(at: i, lanes: lanes)
                     mi += (gi - mi) * oneMinusBeta1
@@ -75,9 +76,15 @@ public struct Adam: GradientOptimizer {
                         vi = pointwiseMax(vHat.vector(at: i, lanes: lanes), vi)
                         vHat.store(vi, at: i, lanes: lanes)
                     }
-                    w.store(w.vector(at: i, lanes: lanes) - (mi * alpha) / (Kernels.squareRoot(vi) + eps),
+                    w.store(w.vector(at: i, lanes: lanes) - Kernels.divide(mi * alpha, Kernels.squareRoot(vi) + eps),
                             at: i, lanes: lanes)
                 }
+                var i = start
+                while i &+ 16 <= end {
+                    step(i, 16)
+                    i &+= 16
+                }
+                if i < end { step(i, end &- i) }
             }
         }
     }

@@ -52,7 +52,8 @@ public struct RMSprop: GradientOptimizer {
         state.withSlots { base in
             let s = base, m = base + count, average = base + 2 * count
             Kernels.parallelChunks(count: count) { start, end in
-                Kernels.forEachVector(from: start, to: end) { i, lanes in
+                // One vector (`lanes` = 16) or the partial vector at the end.
+                @inline(__always) func step(_ i: Int, _ lanes: Int) {
                     let gi = g.vector(at: i, lanes: lanes)
                     let si = rho * s.vector(at: i, lanes: lanes) + oneMinusRho * (gi * gi)
                     s.store(si, at: i, lanes: lanes)
@@ -62,7 +63,7 @@ public struct RMSprop: GradientOptimizer {
                         average.store(ai, at: i, lanes: lanes)
                         denominator -= ai * ai
                     }
-                    let increment = lr * gi / Kernels.squareRoot(denominator + eps)
+                    let increment = Kernels.divide(lr * gi, Kernels.squareRoot(denominator + eps))
                     if mu > 0 {
                         let mi = mu * m.vector(at: i, lanes: lanes) + increment
                         m.store(mi, at: i, lanes: lanes)
@@ -71,6 +72,12 @@ public struct RMSprop: GradientOptimizer {
                         w.store(w.vector(at: i, lanes: lanes) - increment, at: i, lanes: lanes)
                     }
                 }
+                var i = start
+                while i &+ 16 <= end {
+                    step(i, 16)
+                    i &+= 16
+                }
+                if i < end { step(i, end &- i) }
             }
         }
     }

@@ -41,21 +41,35 @@ public struct SGD: GradientOptimizer {
         let lr = learningRate, mu = momentum, nesterov = nesterov
         guard mu > 0 else {
             Kernels.parallelChunks(count: count) { start, end in
-                Kernels.forEachVector(from: start, to: end) { i, lanes in
+                // One vector (`lanes` = 16) or the partial vector at the end.
+                @inline(__always) func step(_ i: Int, _ lanes: Int) {
                     w.store(w.vector(at: i, lanes: lanes) - lr * g.vector(at: i, lanes: lanes), at: i, lanes: lanes)
                 }
+                var i = start
+                while i &+ 16 <= end {
+                    step(i, 16)
+                    i &+= 16
+                }
+                if i < end { step(i, end &- i) }
             }
             return
         }
         state.withSlots { v in
             Kernels.parallelChunks(count: count) { start, end in
-                Kernels.forEachVector(from: start, to: end) { i, lanes in
+                // One vector (`lanes` = 16) or the partial vector at the end.
+                @inline(__always) func step(_ i: Int, _ lanes: Int) {
                     let gi = g.vector(at: i, lanes: lanes)
                     let vi = mu * v.vector(at: i, lanes: lanes) - lr * gi
                     v.store(vi, at: i, lanes: lanes)
                     let step = nesterov ? mu * vi - lr * gi : vi
                     w.store(w.vector(at: i, lanes: lanes) + step, at: i, lanes: lanes)
                 }
+                var i = start
+                while i &+ 16 <= end {
+                    step(i, 16)
+                    i &+= 16
+                }
+                if i < end { step(i, end &- i) }
             }
         }
     }

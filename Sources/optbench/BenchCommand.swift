@@ -36,19 +36,22 @@ struct BenchCommand: ParsableCommand {
         let mlp = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [300, 100], classCount: 10))
         print("threads: \(KernelThreads.shared.threadCount) (set OPTBENCH_THREADS to change)")
         if !skipped.contains("products") {
-            print("\nmatrix products of one training step (one call at a time, all threads)")
+            let single = KernelThreads(threadCount: 1)
+            print("\nmatrix products of one training step, GFLOP/s on 1 thread and on \(KernelThreads.shared.threadCount)")
             for batch in [32, 256] {
-                var total = 0.0
+                var total = (one: 0.0, all: 0.0)
                 var flops = 0.0
                 for product in MatrixProductBenchmark.cases(model: mlp, batch: batch) {
-                    let timing = MatrixProductBenchmark.run(product, minimumSeconds: seconds)
-                    total += timing.secondsPerCall
+                    let one = MatrixProductBenchmark.run(product, minimumSeconds: seconds, threads: single)
+                    let all = MatrixProductBenchmark.run(product, minimumSeconds: seconds)
+                    total.one += one.secondsPerCall
+                    total.all += all.secondsPerCall
                     flops += product.flops
-                    print(String(format: "  %@ %7.1f GFLOP/s  %9.2f µs", pad(product.name, 58), timing.gflops,
-                                 timing.secondsPerCall * 1e6))
+                    print(String(format: "  %@ %7.1f %7.1f GFLOP/s  %9.2f µs", pad(product.name, 50), one.gflops, all.gflops,
+                                 all.secondsPerCall * 1e6))
                 }
-                print(String(format: "  %@ %7.1f GFLOP/s  %9.2f µs", pad("all products of one step, batch \(batch)", 58),
-                             flops / total / 1e9, total * 1e6))
+                print(String(format: "  %@ %7.1f %7.1f GFLOP/s  %9.2f µs", pad("all products of one step, batch \(batch)", 50),
+                             flops / total.one / 1e9, flops / total.all / 1e9, total.all * 1e6))
             }
         }
         let (dataset, _) = try Dataset.load(.fashionMNIST, dataDirectory: dataDir)

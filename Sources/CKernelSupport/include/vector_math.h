@@ -12,4 +12,11 @@ optbench_float16 optbench_sqrt16(optbench_float16 x) {
     return __builtin_elementwise_sqrt(x);
 }
 
+/// Lane-wise IEEE division a / b in one vector instruction (vdivps). Swift's
+/// SIMD16<Float> division is split into four 128-bit divisions with shuffles.
+static inline __attribute__((always_inline))
+optbench_float16 optbench_div16(optbench_float16 a, optbench_float16 b) {
+    return a / b;
+}
+
 #endif
