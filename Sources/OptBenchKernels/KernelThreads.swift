@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// A training step of the reference model is only about half a millisecond of
 /// work, split into a dozen kernels, so handing work to a thread must cost
-/// microseconds: workers spin on an atomic generation counter for a while
+/// microseconds: workers spin on an atomic generation counter for 20 ms
 /// after each job, and only then sleep on a semaphore.
 ///
 /// Every kernel splits its work into parts that compute disjoint outputs with
@@ -26,6 +26,10 @@ public final class KernelThreads: @unchecked Sendable {
         return max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
     }
 
+    /// How long a worker spins without a job before it sleeps: 20 ms, long
+    /// enough to span any gap inside a training step or between epochs.
+    static let idleNanoseconds: UInt64 = 20_000_000
+
     /// Threads that take part in a job, the caller included.
     public let threadCount: Int
 
@@ -36,6 +40,7 @@ public final class KernelThreads: @unchecked Sendable {
     /// threads than allowed CPUs; `OPTBENCH_PIN=0` turns it off.
     let pinsThreads: Bool
 
+    private let active: Atomic<Int>
     private let generation = Atomic<Int>(0)
     private let finished = Atomic<Int>(0)
     /// Per worker: whether it sleeps, and the semaphore that wakes it.
@@ -54,6 +59,7 @@ public final class KernelThreads: @unchecked Sendable {
     public init(threadCount: Int) {
         precondition(threadCount >= 1)
         self.threadCount = threadCount
+        active = Atomic<Int>(threadCount)
         let allowed = Int(optbench_allowed_cpu_count())
         pinsThreads = threadCount > 1 && allowed >= threadCount
             && ProcessInfo.processInfo.environment["OPTBENCH_PIN"] != "0"
@@ -78,29 +84,44 @@ public final class KernelThreads: @unchecked Sendable {
         return try body()
     }
 
-    /// Runs `body(part)` for every `part` in `0..<parts` (`parts` ≤
-    /// ``threadCount``), part 0 on the calling thread, and returns when all are
-    /// done. Workers use the caller's flush-to-zero mode.
+    /// How many of the threads jobs use now (1...``threadCount``). Results do
+    /// not depend on it, only speed; ``ThreadCountTuner`` sets it.
+    public var activeThreadCount: Int {
+        get { active.load(ordering: .relaxed) }
+        set { active.store(max(1, min(threadCount, newValue)), ordering: .relaxed) }
+    }
+
+    /// Runs `body(part)` for every `part` in `0..<parts` and returns when all
+    /// are done: part `p` runs on thread `p mod active` (thread 0 is the
+    /// caller), where `active` = min(`parts`, ``activeThreadCount``). Workers
+    /// use the caller's flush-to-zero mode.
     public func run(parts: Int, _ body: (Int) -> Void) {
-        let parts = min(parts, threadCount)
-        if parts <= 1 {
-            body(0)
+        let active = min(parts, activeThreadCount)
+        if active <= 1 {
+            for part in 0..<max(parts, 1) { body(part) }
             return
         }
         callerLock.withLock { _ in
             withoutActuallyEscaping(body) { escapable in
-                job = { part in if part < parts { escapable(part) } }
+                job = { thread in
+                    var part = thread
+                    while part < parts {
+                        escapable(part)
+                        part += active
+                    }
+                }
                 jobFlushesToZero = optbench_flushes_to_zero() != 0
                 finished.store(0, ordering: .sequentiallyConsistent)
                 generation.add(1, ordering: .sequentiallyConsistent)
                 for worker in 1..<threadCount where slots[worker].sleeping.exchange(0, ordering: .sequentiallyConsistent) == 1 {
                     slots[worker].wakeup.signal()
                 }
-                escapable(0)
+                job?(0)
                 var spins = 0
                 while finished.load(ordering: .sequentiallyConsistent) < threadCount - 1 {
                     // Unpinned, the worker may wait for this very CPU: let it run.
                     spins += 1
+                    optbench_cpu_relax()
                     if !pinsThreads && spins > 4_000 { sched_yield() }
                 }
                 job = nil
@@ -116,14 +137,18 @@ public final class KernelThreads: @unchecked Sendable {
         var flushing = false
         while true {
             var spins = 0
+            var waitingSince: UInt64 = 0
             while generation.load(ordering: .sequentiallyConsistent) == seen {
-                spins += 1
-                if spins < 20_000 { continue }
-                if spins < 200_000 {
-                    if !pinsThreads { sched_yield() }  // share the CPU if anything else wants it
-                    continue
-                }
-                // Idle for a while: sleep until the next job.
+                spins &+= 1
+                optbench_cpu_relax()
+                if !pinsThreads && spins > 20_000 { sched_yield() }  // share the CPU if anything else wants it
+                guard spins & 1023 == 0 else { continue }
+                // Sleep only after `idleNanoseconds` without a job: within a
+                // training step the gaps between jobs are tens of microseconds,
+                // and a sleeping worker costs a futex wake-up (~50–100 µs) per job.
+                let now = DispatchTime.now().uptimeNanoseconds
+                if waitingSince == 0 { waitingSince = now; continue }
+                guard now - waitingSince > KernelThreads.idleNanoseconds else { continue }
                 let slot = slots[worker]
                 slot.sleeping.store(1, ordering: .sequentiallyConsistent)
                 if generation.load(ordering: .sequentiallyConsistent) == seen {
@@ -132,6 +157,7 @@ public final class KernelThreads: @unchecked Sendable {
                     slot.wakeup.wait()  // the caller saw the flag and signalled: consume it
                 }
                 spins = 0
+                waitingSince = 0
             }
             seen = generation.load(ordering: .sequentiallyConsistent)
             if jobFlushesToZero != flushing {

@@ -84,6 +84,8 @@ public struct Trainer: Sendable {
         var history: [EpochRecord] = []
         var divergence: Divergence?
         var totalSeconds = 0.0
+        var tuner = ThreadCountTuner()
+        defer { tuner.reset() }
 
         epochs: for epoch in 1...max(1, configuration.epochs) where configuration.epochs > 0 {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -92,6 +94,7 @@ public struct Trainer: Sendable {
             var correct = 0
             var seen = 0
             for step in 0..<steps {
+                tuner.beforeStep(step, of: steps)
                 let first = step * batchSize
                 let batch = min(batchSize, train.count - first)
                 let totals: CrossEntropyTotals = parameters.withUnsafeMutableBufferPointer { p in
