@@ -76,13 +76,42 @@ struct ParallelTests {
         }
     }
 
-    /// A pool of one thread runs the job on the caller.
-    @Test("a one-thread pool runs on the calling thread")
+    /// A pool of one thread runs every part, in order, on the caller.
+    @Test("a one-thread pool runs every part on the calling thread")
     func singleThread() {
         let pool = KernelThreads(threadCount: 1)
         var parts: [Int] = []
         pool.run(parts: 3) { parts.append($0) }
-        #expect(parts == [0])
+        #expect(parts == [0, 1, 2])
+    }
+
+    /// With one active thread, a bigger pool still runs every part, on the caller.
+    @Test("activeThreadCount 1 runs every part on the caller; the split gives the same product")
+    func oneActiveThread() {
+        let pool = KernelThreads(threadCount: 2)
+        pool.activeThreadCount = 1
+        var parts: [Int] = []
+        pool.run(parts: 4) { parts.append($0) }
+        #expect(parts == [0, 1, 2, 3])
+        pool.activeThreadCount = 0
+        #expect(pool.activeThreadCount == 1)
+        pool.activeThreadCount = 5
+        #expect(pool.activeThreadCount == 2)
+
+        let (m, n, k) = (40, 300, 50)
+        let a = (0..<(m * k)).map { Float(($0 * 7919) % 1000) / 1000 - 0.5 }
+        let b = (0..<(k * n)).map { Float(($0 * 104_729) % 997) / 997 - 0.5 }
+        func product(active: Int) -> [Float] {
+            pool.activeThreadCount = active
+            var c = [Float](repeating: 0, count: m * n)
+            var scratch = [Float](repeating: 0, count: Kernels.parallelMatmulWorkspaceCount(k: k, threads: pool))
+            Kernels.parallelMatmul(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &c, ldc: n,
+                                   workspace: &scratch, threads: pool)
+            return c
+        }
+        let one = product(active: 1)
+        let two = product(active: 2)
+        #expect(one.map(\.bitPattern) == two.map(\.bitPattern))
     }
 
     /// Workers adopt the caller's flush-to-zero mode for the job.
