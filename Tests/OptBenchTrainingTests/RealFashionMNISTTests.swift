@@ -45,3 +45,32 @@ struct RealFashionMNISTTests {
         #expect(test.accuracy >= 0.80, "test accuracy \(test.accuracy)")
     }
 }
+
+/// The speed work must not change results: one epoch of the default
+/// experiment with SGD, seed 42, gives exactly the numbers of the README's run
+/// (its first history row). Pinned to Linux on x86-64, where those numbers were
+/// produced (other platforms' `exp`/`log` may round differently).
+@Suite("Golden first epoch", .enabled(if: realData != nil && goldenPlatform, "needs the real data on Linux x86-64"))
+struct GoldenEpochTests {
+    @Test("SGD, seed 42, epoch 1 of the default experiment: the README's numbers, bit for bit")
+    func firstEpochOfTheDefaultExperiment() throws {
+        let dataset = try #require(realData).dataset
+        let (valid, train) = dataset.train.split(at: 5000)
+        let mlp = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [300, 100], classCount: 10))
+        let trainer = Trainer(model: mlp, configuration: TrainingConfiguration(epochs: 1, batchSize: 32, seed: 42))
+        let result = trainer.train(optimizer: SGD(), from: mlp.initialParameters(seed: 42), on: train, validation: valid)
+        let epoch = try #require(result.history.first)
+        #expect(epoch.loss == 0.7307928221448239)
+        #expect(epoch.accuracy == 0.7566909090909091)
+        #expect(epoch.valLoss == 0.5069338527646702)
+        #expect(epoch.valAccuracy == 0.8282)
+    }
+}
+
+private let goldenPlatform: Bool = {
+    #if os(Linux) && arch(x86_64)
+    return true
+    #else
+    return false
+    #endif
+}()
