@@ -90,6 +90,14 @@ let package = Package(
             swiftSettings: releaseSettings
         ),
 
+        // MARK: - Report (SVG charts, PNG image grids, report.html)
+
+        .target(
+            name: "OptBenchReport",
+            dependencies: ["CZlib", "OptBenchData", "OptBenchEvaluation", "OptBenchExperiment", "OptBenchTraining"],
+            swiftSettings: releaseSettings
+        ),
+
         // MARK: - Benchmarks (the `optbench bench` subcommand)
 
         .target(
@@ -104,7 +112,7 @@ let package = Package(
             name: "OptBench",
             dependencies: [
                 "OptBenchKernels", "OptBenchData", "OptBenchModel", "OptBenchOptimizers",
-                "OptBenchTraining", "OptBenchEvaluation", "OptBenchExperiment",
+                "OptBenchTraining", "OptBenchEvaluation", "OptBenchExperiment", "OptBenchReport",
             ]
         ),
         .executableTarget(
@@ -127,5 +135,6 @@ let package = Package(
         .testTarget(name: "OptBenchExperimentTests", dependencies: ["OptBench"]),
         .testTarget(name: "OptBenchCLITests", dependencies: ["optbench", "OptBench"]),
         .testTarget(name: "OptBenchTrainingTests", dependencies: ["OptBenchTraining", "OptBenchData"]),
+        .testTarget(name: "OptBenchReportTests", dependencies: ["OptBenchReport", "CZlib"]),
     ]
 )

@@ -6,3 +6,4 @@
 @_exported import OptBenchTraining
 @_exported import OptBenchEvaluation
 @_exported import OptBenchExperiment
+@_exported import OptBenchReport
