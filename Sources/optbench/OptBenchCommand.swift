@@ -13,7 +13,7 @@ struct OptBenchCommand: ParsableCommand {
             then writes the comparison to an output folder.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, BenchCommand.self],
+        subcommands: [RunCommand.self, ReportCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

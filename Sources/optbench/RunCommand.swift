@@ -32,10 +32,11 @@ struct RunCommand: ParsableCommand {
             downloaded into the last when missing.
 
             OUTPUT: dataset_shapes.txt, model_summary.txt, classification_report.txt, \
-            comparison.txt, history/<optimizer>.csv, predictions/<optimizer>.csv and \
-            results.json, in results/<dataset>-<UTC time>/ or --output DIR (new or empty).
+            comparison.txt, history/<optimizer>.csv, predictions/<optimizer>.csv, \
+            results.json, report.html and figures/, in results/<dataset>-<UTC time>/ or \
+            --output DIR (new or empty). 'optbench report DIR' rebuilds the report.
 
-            Other subcommands: 'optbench bench' measures speed (see 'optbench bench --help').
+            Other subcommands: 'optbench report DIR' rebuilds a report without training; 'optbench bench' measures speed.
             """
     )
 
@@ -125,10 +126,16 @@ struct RunCommand: ParsableCommand {
         try folder.writeDescription(dataset: datasetInfo, model: modelInfo)
         console.line(ReportText.datasetShapes(datasetInfo.shapes) + "\n" + modelInfo.summary, blankAfter: false, trimmed: true)
 
+        var outcomes: [RunOutcome] = []
         let result = try experiment.run(dataset: dataset, source: location.description, observer: console.show) { outcome in
             try folder.writeRun(outcome, testLabels: dataset.test.labels, classCount: dataset.classCount)
+            var kept = outcome
+            kept.predictions = Array(outcome.predictions.prefix(ReportInputs.gridCount))
+            kept.probabilities = []
+            outcomes.append(kept)
         }
         try folder.writeSummary(result)
+        try HTMLReport.write(ReportInputs(result: result, dataset: dataset, outcomes: outcomes), to: folder)
         console.line("\n" + ReportText.comparison(result), blankAfter: false)
         console.always("results: \(folder.path)")
     }

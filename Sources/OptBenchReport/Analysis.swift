@@ -1,0 +1,105 @@
+import Foundation
+import OptBenchExperiment
+import OptBenchTraining
+
+/// What the learning curves say about one run, in numbers.
+public struct RunDiagnosis: Sendable, Equatable {
+    public var label: String
+    /// Epoch (1-based) of the lowest validation loss.
+    public var bestEpoch: Int
+    public var bestValidationLoss: Double
+    public var finalValidationLoss: Double
+    /// `(final − best) / best`: how far the validation loss has risen since its minimum.
+    public var validationLossRise: Double
+    /// Change of the validation loss over the last `window` epochs (negative: still falling).
+    public var recentValidationTrend: Double
+    /// Training accuracy minus validation accuracy in the last epoch.
+    public var generalizationGap: Double
+    public var epochs: Int
+
+    /// The validation loss has risen by more than 5 % since a minimum before the last epochs.
+    public var overfits: Bool { bestEpoch < epochs - 1 && validationLossRise > 0.05 }
+    /// The validation loss was still falling over the last epochs, with its minimum at the end.
+    public var stillImproving: Bool { bestEpoch >= epochs - 2 && recentValidationTrend < 0 }
+}
+
+/// The written analysis of a report: computed from the numbers, never canned.
+public enum Analysis {
+    /// Epochs over which the recent trend of the validation loss is measured.
+    public static let window = 5
+
+    /// The diagnosis of one run, or `nil` without a validation history.
+    public static func diagnose(_ run: RunResult) -> RunDiagnosis? {
+        let losses = run.history.compactMap(\.valLoss)
+        guard losses.count == run.history.count, let best = run.bestEpoch, let last = run.history.last,
+              let finalLoss = losses.last else { return nil }
+        let bestLoss = losses[best - 1]
+        let start = losses[max(0, losses.count - 1 - window)]
+        return RunDiagnosis(
+            label: run.label, bestEpoch: best, bestValidationLoss: bestLoss, finalValidationLoss: finalLoss,
+            validationLossRise: bestLoss > 0 ? (finalLoss - bestLoss) / bestLoss : 0,
+            recentValidationTrend: finalLoss - start,
+            generalizationGap: last.accuracy - (last.valAccuracy ?? last.accuracy),
+            epochs: run.history.count)
+    }
+
+    /// Paragraphs of plain text (no markup) about overfitting, the epochs each
+    /// optimizer needs, the rankings and the timings.
+    public static func paragraphs(for result: ExperimentResult) -> [String] {
+        var out: [String] = []
+        let runs = result.runs
+        let diagnoses = runs.compactMap(diagnose)
+        let epochs = result.configuration.epochs
+
+        for run in runs {
+            if let divergence = run.divergence {
+                out.append("\(run.label) diverged in epoch \(divergence.epoch): its loss became NaN or infinite, so it has no test results; try a smaller learning rate.")
+            }
+        }
+        let overfitting = diagnoses.filter(\.overfits)
+        for d in overfitting {
+            out.append(String(format: "%@ overfits from epoch %d on: its validation loss was lowest at epoch %d (%.4f) and rose %.0f%% to %.4f by epoch %d, while its training accuracy ended %.1f points above its validation accuracy. About %d epochs are enough for it; the later epochs only fit the training set.",
+                              d.label, d.bestEpoch + 1, d.bestEpoch, d.bestValidationLoss, d.validationLossRise * 100,
+                              d.finalValidationLoss, d.epochs, d.generalizationGap * 100, d.bestEpoch))
+        }
+        let improving = diagnoses.filter(\.stillImproving)
+        for d in improving {
+            out.append(String(format: "%@ would still improve with more epochs: its validation loss was at its lowest at epoch %d (%.4f) and fell by %.4f over the last %d epochs. It needs more than %d epochs; train it until the validation loss stops falling (early stopping).",
+                              d.label, d.bestEpoch, d.bestValidationLoss, -d.recentValidationTrend, window, epochs))
+        }
+        for d in diagnoses where !d.overfits && !d.stillImproving {
+            out.append(String(format: "%@ has levelled off: its lowest validation loss came at epoch %d (%.4f) and ended at %.4f (%+.0f%%). About %d epochs are enough for it.",
+                              d.label, d.bestEpoch, d.bestValidationLoss, d.finalValidationLoss, d.validationLossRise * 100, d.bestEpoch))
+        }
+
+        let tested = runs.filter { $0.test != nil }
+        if tested.count > 1 {
+            let byAccuracy = tested.sorted { $0.test!.accuracy > $1.test!.accuracy }.map(\.label)
+            let byF1 = tested.sorted { $0.test!.macroF1 > $1.test!.macroF1 }.map(\.label)
+            let best = tested.max { $0.test!.accuracy < $1.test!.accuracy }!
+            let worst = tested.min { $0.test!.accuracy < $1.test!.accuracy }!
+            var text = String(format: "By test accuracy the ranking is %@; %@ is best (%.4f) and %@ last (%.4f), %.1f points apart. ",
+                              byAccuracy.joined(separator: ", "), best.label, best.test!.accuracy,
+                              worst.label, worst.test!.accuracy, (best.test!.accuracy - worst.test!.accuracy) * 100)
+            if byAccuracy == byF1 {
+                text += "Ranking by macro F1 gives the same order: the classes are balanced, so accuracy and F1 agree."
+            } else {
+                let moved = zip(byAccuracy, byF1).enumerated().filter { $0.element.0 != $0.element.1 }.map { $0.offset + 1 }
+                text += "By macro F1 the order is \(byF1.joined(separator: ", ")): places \(moved.map(String.init).joined(separator: ", ")) differ, "
+                text += "because F1 also weighs how evenly an optimizer does across classes."
+            }
+            out.append(text)
+        }
+        if let fastest = runs.min(by: { $0.medianEpochSeconds < $1.medianEpochSeconds }),
+           let slowest = runs.max(by: { $0.medianEpochSeconds < $1.medianEpochSeconds }), runs.count > 1 {
+            let spread = fastest.medianEpochSeconds > 0 ? slowest.medianEpochSeconds / fastest.medianEpochSeconds - 1 : 0
+            var text = String(format: "Run time: a median epoch took %.2f s with %@ and %.2f s with %@. ",
+                              fastest.medianEpochSeconds, fastest.label, slowest.medianEpochSeconds, slowest.label)
+            text += spread < 0.25
+                ? "They cost about the same per epoch (the update is a small part of a step), so the number of epochs each needs matters more than its speed."
+                : String(format: "The slowest takes %.0f%% longer per epoch; weigh that against the epochs each needs.", spread * 100)
+            out.append(text)
+        }
+        return out
+    }
+}
