@@ -40,13 +40,14 @@ struct CLIRunTests {
 
         var files: [String] = []
         if let items = FileManager.default.enumerator(atPath: sandbox.file("out")) {
-            for case let item as String in items where !item.hasSuffix("history") && !item.hasSuffix("predictions") {
+            for case let item as String in items
+            where !item.hasSuffix("history") && !item.hasSuffix("predictions") && !item.hasPrefix("figures") {
                 files.append(item)
             }
         }
         #expect(files.sorted() == ["classification_report.txt", "comparison.txt", "dataset_shapes.txt"]
                 + Self.files.sorted().map { "history/\($0).csv" } + ["model_summary.txt"]
-                + Self.files.sorted().map { "predictions/\($0).csv" } + ["results.json"])
+                + Self.files.sorted().map { "predictions/\($0).csv" } + ["report.html", "results.json"])
 
         let result = try ResultsFile.read(path: sandbox.file("out/results.json"))
         #expect(result.runs.map(\.label) == Self.labels)
