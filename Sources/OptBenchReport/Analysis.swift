@@ -11,22 +11,27 @@ public struct RunDiagnosis: Sendable, Equatable {
     public var finalValidationLoss: Double
     /// `(final − best) / best`: how far the validation loss has risen since its minimum.
     public var validationLossRise: Double
-    /// Change of the validation loss over the last `window` epochs (negative: still falling).
+    /// Least-squares slope of the validation loss per epoch over the last
+    /// ``Analysis/window`` epochs (negative: still falling). A slope rather than
+    /// a difference of two epochs, because a single noisy epoch (common with
+    /// SGD) would otherwise decide.
     public var recentValidationTrend: Double
     /// Training accuracy minus validation accuracy in the last epoch.
     public var generalizationGap: Double
     public var epochs: Int
 
-    /// The validation loss has risen by more than 5 % since a minimum before the last epochs.
-    public var overfits: Bool { bestEpoch < epochs - 1 && validationLossRise > 0.05 }
-    /// The validation loss was still falling over the last epochs, with its minimum at the end.
-    public var stillImproving: Bool { bestEpoch >= epochs - 2 && recentValidationTrend < 0 }
+    /// The validation loss has risen by more than 5 % since a minimum that came
+    /// before the last three epochs, and is not falling any more.
+    public var overfits: Bool { bestEpoch <= epochs - 3 && validationLossRise > 0.05 && recentValidationTrend >= 0 }
+    /// The validation loss is still falling: its minimum is in the last three
+    /// epochs and its recent slope is negative.
+    public var stillImproving: Bool { bestEpoch > epochs - 3 && recentValidationTrend < 0 }
 }
 
 /// The written analysis of a report: computed from the numbers, never canned.
 public enum Analysis {
     /// Epochs over which the recent trend of the validation loss is measured.
-    public static let window = 5
+    public static let window = 10
 
     /// The diagnosis of one run, or `nil` without a validation history.
     public static func diagnose(_ run: RunResult) -> RunDiagnosis? {
@@ -34,13 +39,26 @@ public enum Analysis {
         guard losses.count == run.history.count, let best = run.bestEpoch, let last = run.history.last,
               let finalLoss = losses.last else { return nil }
         let bestLoss = losses[best - 1]
-        let start = losses[max(0, losses.count - 1 - window)]
         return RunDiagnosis(
             label: run.label, bestEpoch: best, bestValidationLoss: bestLoss, finalValidationLoss: finalLoss,
             validationLossRise: bestLoss > 0 ? (finalLoss - bestLoss) / bestLoss : 0,
-            recentValidationTrend: finalLoss - start,
+            recentValidationTrend: slope(Array(losses.suffix(window))),
             generalizationGap: last.accuracy - (last.valAccuracy ?? last.accuracy),
             epochs: run.history.count)
+    }
+
+    /// Least-squares slope of `values` against their index (0 for fewer than two).
+    static func slope(_ values: [Double]) -> Double {
+        let n = Double(values.count)
+        guard values.count > 1 else { return 0 }
+        let meanX = (n - 1) / 2
+        let meanY = values.reduce(0, +) / n
+        var covariance = 0.0, variance = 0.0
+        for (i, y) in values.enumerated() {
+            covariance += (Double(i) - meanX) * (y - meanY)
+            variance += (Double(i) - meanX) * (Double(i) - meanX)
+        }
+        return covariance / variance
     }
 
     /// Paragraphs of plain text (no markup) about overfitting, the epochs each
@@ -64,12 +82,13 @@ public enum Analysis {
         }
         let improving = diagnoses.filter(\.stillImproving)
         for d in improving {
-            out.append(String(format: "%@ would still improve with more epochs: its validation loss was at its lowest at epoch %d (%.4f) and fell by %.4f over the last %d epochs. It needs more than %d epochs; train it until the validation loss stops falling (early stopping).",
-                              d.label, d.bestEpoch, d.bestValidationLoss, -d.recentValidationTrend, window, epochs))
+            out.append(String(format: "%@ would still improve with more epochs: its validation loss reached its lowest at epoch %d (%.4f) and fell by %.4f per epoch over the last %d epochs. It needs more than %d epochs; train it until the validation loss stops falling (early stopping).",
+                              d.label, d.bestEpoch, d.bestValidationLoss, -d.recentValidationTrend, min(window, d.epochs), epochs))
         }
         for d in diagnoses where !d.overfits && !d.stillImproving {
-            out.append(String(format: "%@ has levelled off: its lowest validation loss came at epoch %d (%.4f) and ended at %.4f (%+.0f%%). About %d epochs are enough for it.",
-                              d.label, d.bestEpoch, d.bestValidationLoss, d.finalValidationLoss, d.validationLossRise * 100, d.bestEpoch))
+            out.append(String(format: "%@ has levelled off: its lowest validation loss came at epoch %d (%.4f), it ended at %.4f (%+.0f%%), and over the last %d epochs it moved by %+.4f per epoch. About %d epochs are enough for it.",
+                              d.label, d.bestEpoch, d.bestValidationLoss, d.finalValidationLoss, d.validationLossRise * 100,
+                              min(window, d.epochs), d.recentValidationTrend, d.bestEpoch))
         }
 
         let tested = runs.filter { $0.test != nil }
