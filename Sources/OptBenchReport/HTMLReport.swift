@@ -104,6 +104,10 @@ public enum HTMLReport {
             if let curves = figures.learningCurves[run.label] { page += "<figure>\(curves.svg)</figure>\n" }
             if let test = run.test {
                 page += "<h3>Classification report (test set)</h3>\n<pre>\(HTML.escape(test.classificationReport))</pre>\n"
+                if !result.configuration.reportClassNames {
+                    let legend = result.dataset.classNames.enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", ")
+                    page += "<p class=\"subtitle\">Classes: \(HTML.escape(legend)).</p>\n"
+                }
                 if let confusion = figures.confusion[run.label] { page += "<figure>\(confusion.svg)</figure>\n" }
                 page += mostConfused(test, classNames: result.dataset.classNames)
             }
