@@ -73,6 +73,10 @@ public struct OptimizerSpec: Sendable, Equatable, Codable, CustomStringConvertib
             if specs.contains(where: { $0.label == spec.label }) {
                 throw .invalidOption("--optimizers", "'\(spec.label)' appears twice; give one a label, e.g. other=\(entry.trimmingWhitespace)")
             }
+            let fileName = OutputFolder.fileName(for: spec.label).lowercased()
+            if let other = specs.first(where: { OutputFolder.fileName(for: $0.label).lowercased() == fileName }) {
+                throw .invalidOption("--optimizers", "'\(spec.label)' and '\(other.label)' would share the output files history/\(OutputFolder.fileName(for: spec.label)).csv; give one another label, e.g. other=\(entry.trimmingWhitespace)")
+            }
             specs.append(spec)
         }
         guard !specs.isEmpty else { throw .invalidOption("--optimizers", "no optimizer given") }

@@ -11,8 +11,9 @@ public struct RunDiagnosis: Sendable, Equatable {
     public var finalValidationLoss: Double
     /// `(final − best) / best`: how far the validation loss has risen since its minimum.
     public var validationLossRise: Double
-    /// Least-squares slope of the validation loss per epoch over the last
-    /// ``Analysis/window`` epochs (negative: still falling). A slope rather than
+    /// Least-squares slope of the validation loss per epoch over the recent
+    /// epochs (negative: still falling): the last ``Analysis/window`` when the
+    /// minimum is near the end, else those since the minimum. A slope rather than
     /// a difference of two epochs, because a single noisy epoch (common with
     /// SGD) would otherwise decide.
     public var recentValidationTrend: Double
@@ -42,9 +43,17 @@ public enum Analysis {
         return RunDiagnosis(
             label: run.label, bestEpoch: best, bestValidationLoss: bestLoss, finalValidationLoss: finalLoss,
             validationLossRise: bestLoss > 0 ? (finalLoss - bestLoss) / bestLoss : 0,
-            recentValidationTrend: slope(Array(losses.suffix(window))),
+            recentValidationTrend: slope(Array(losses.suffix(trendSpan(bestEpoch: best, epochs: losses.count)))),
             generalizationGap: last.accuracy - (last.valAccuracy ?? last.accuracy),
             epochs: run.history.count)
+    }
+
+    /// The epochs whose slope tells the recent trend: the last ``window`` when
+    /// the minimum is near the end (is it still falling?), otherwise those from
+    /// the minimum on (has it risen since?), so that an early steep fall does
+    /// not hide a later rise.
+    static func trendSpan(bestEpoch: Int, epochs: Int) -> Int {
+        bestEpoch > epochs - 3 ? min(window, epochs) : min(window, max(2, epochs - bestEpoch + 1))
     }
 
     /// Least-squares slope of `values` against their index (0 for fewer than two).
@@ -66,7 +75,7 @@ public enum Analysis {
     public static func paragraphs(for result: ExperimentResult) -> [String] {
         var out: [String] = []
         let runs = result.runs
-        let diagnoses = runs.compactMap(diagnose)
+        let diagnoses = runs.filter { $0.divergence == nil }.compactMap(diagnose)
         let epochs = result.configuration.epochs
 
         for run in runs {
@@ -93,10 +102,18 @@ public enum Analysis {
 
         let tested = runs.filter { $0.test != nil }
         if tested.count > 1 {
-            let byAccuracy = tested.sorted { $0.test!.accuracy > $1.test!.accuracy }.map(\.label)
-            let byF1 = tested.sorted { $0.test!.macroF1 > $1.test!.macroF1 }.map(\.label)
-            let best = tested.max { $0.test!.accuracy < $1.test!.accuracy }!
-            let worst = tested.min { $0.test!.accuracy < $1.test!.accuracy }!
+            func ranking(_ score: (TestResult) -> Double) -> [String] {
+                tested.enumerated().sorted {
+                    score($0.element.test!) != score($1.element.test!) ? score($0.element.test!) > score($1.element.test!) : $0.offset < $1.offset
+                }.map(\.element.label)
+            }
+            let byAccuracy = ranking(\.accuracy)
+            let byF1 = ranking(\.macroF1)
+            let ranked = tested.enumerated().sorted {
+                $0.element.test!.accuracy != $1.element.test!.accuracy
+                    ? $0.element.test!.accuracy > $1.element.test!.accuracy : $0.offset < $1.offset
+            }.map(\.element)
+            let best = ranked.first!, worst = ranked.last!
             var text = String(format: "By test accuracy the ranking is %@; %@ is best (%.4f) and %@ last (%.4f), %.1f points apart. ",
                               byAccuracy.joined(separator: ", "), best.label, best.test!.accuracy,
                               worst.label, worst.test!.accuracy, (best.test!.accuracy - worst.test!.accuracy) * 100)

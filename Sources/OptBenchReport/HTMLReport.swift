@@ -47,7 +47,7 @@ public enum HTMLReport {
         page += "<nav><ul>\n"
         let sections = [("configuration", "Configuration"), ("data", "Data"), ("model", "Model"),
                         ("comparison", "Comparison"), ("analysis", "Analysis")]
-            + result.runs.map { ("run-\(HTML.slug($0.label))", "Optimizer: \($0.label)") }
+            + result.runs.enumerated().map { (runID($0.offset, $0.element.label), "Optimizer: \($0.element.label)") }
         for (id, title) in sections { page += "<li><a href=\"#\(id)\">\(HTML.escape(title))</a></li>\n" }
         page += "</ul></nav>\n"
 
@@ -93,7 +93,7 @@ public enum HTMLReport {
 
         // One section per optimizer
         for (index, run) in result.runs.enumerated() {
-            page += "<section id=\"run-\(HTML.slug(run.label))\">\n"
+            page += "<section id=\"\(runID(index, run.label))\">\n"
             page += "<h2><span class=\"swatch\" style=\"background:\(Palette.color(forRun: index))\"></span>"
             page += "Optimizer: \(HTML.escape(run.label))</h2>\n"
             page += "<p>\(HTML.escape(run.optimizer)) with \(HTML.escape(run.hyperparameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", "))); "
@@ -119,6 +119,10 @@ public enum HTMLReport {
         page += "<footer><p class=\"subtitle\">Written by optbench; figures also in figures/.</p></footer>\n</body>\n</html>\n"
         return page
     }
+
+    /// The id of run `index`'s section: unique even for labels that differ
+    /// only in case or punctuation.
+    static func runID(_ index: Int, _ label: String) -> String { "run-\(index + 1)-\(HTML.slug(label))" }
 
     static func comparisonTable(_ result: ExperimentResult) -> String {
         let rows = result.runs.map { run -> [String] in

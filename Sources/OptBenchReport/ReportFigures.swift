@@ -100,7 +100,7 @@ public struct ReportFigures: Sendable {
                 LineChart.Series(name: name, color: shade,
                                  points: run.history.compactMap { r in value(r).map { (Double(r.epoch), $0) } }, dashed: dashed)
             }
-            let slug = HTML.slug(run.label)
+            let slug = "\(index + 1)-" + HTML.slug(run.label)
             curves[run.label] = ReportFigure(name: file("learning_curves", run.label), svg: LineChart(
                 title: "Learning curves: \(run.label)",
                 description: "Training loss, training accuracy, validation loss and validation accuracy of \(run.label) against epoch; the y axis runs from 0 to 1 as in the reference study (a loss above 1 leaves the chart at the top).",

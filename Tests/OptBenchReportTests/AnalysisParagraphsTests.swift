@@ -7,6 +7,12 @@ import Testing
 
 @Suite("Analysis.paragraphs")
 struct AnalysisParagraphsTests {
+    private func expectPhrases(_ text: String, _ phrases: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        for phrase in phrases {
+            #expect(text.contains(phrase), "'\(phrase)' missing from: \(text)", sourceLocation: sourceLocation)
+        }
+    }
+
     private func paragraph(startingWith prefix: String, in paragraphs: [String],
                            sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let matches = paragraphs.filter { $0.hasPrefix(prefix) }
@@ -18,9 +24,9 @@ struct AnalysisParagraphsTests {
     func overfittingParagraph() throws {
         let paragraphs = Analysis.paragraphs(for: try ReportFixture.result())
         let text = try paragraph(startingWith: "adam overfits", in: paragraphs)
-        #expect(text == "adam overfits from epoch 4 on: its validation loss was lowest at epoch 3 (0.4000) and rose 25% "
-            + "to 0.5000 by epoch 10, while its training accuracy ended 11.7 points above its validation accuracy. "
-            + "About 3 epochs are enough for it; the later epochs only fit the training set.")
+        expectPhrases(text, ["adam overfits from epoch 4 on", "lowest at epoch 3 (0.4000)", "rose 25% to 0.5000 by epoch 10",
+                             "training accuracy ended 11.7 points above its validation accuracy",
+                             "About 3 epochs are enough for it"])
         #expect(!paragraphs.contains { $0.hasPrefix("sgd overfits") })
         #expect(!paragraphs.contains { $0.contains("adam would still improve") || $0.contains("adam has levelled off") })
     }
@@ -29,9 +35,10 @@ struct AnalysisParagraphsTests {
     func stillImprovingParagraph() throws {
         let paragraphs = Analysis.paragraphs(for: try ReportFixture.result())
         let text = try paragraph(startingWith: "sgd would still improve", in: paragraphs)
-        #expect(text == "sgd would still improve with more epochs: its validation loss was at its lowest at epoch 10 (0.5850) "
-            + "and fell by 0.1150 over the last 5 epochs. It needs more than 10 epochs; train it until the validation "
-            + "loss stops falling (early stopping).")
+        let fall = String(format: "%.4f", -leastSquaresSlope(ReportFixture.sgdValLoss))
+        #expect(fall == "0.0444")
+        expectPhrases(text, ["sgd would still improve with more epochs", "lowest at epoch 10 (0.5850)",
+                             "fell by \(fall) per epoch over the last 10 epochs", "It needs more than 10 epochs"])
         #expect(!paragraphs.contains { $0.contains("sgd has levelled off") })
     }
 
@@ -43,8 +50,8 @@ struct AnalysisParagraphsTests {
         result.runs[0].bestEpoch = 6
         let paragraphs = Analysis.paragraphs(for: result)
         let text = try paragraph(startingWith: "sgd has levelled off", in: paragraphs)
-        #expect(text == "sgd has levelled off: its lowest validation loss came at epoch 6 (0.6000) and ended at 0.6180 (+3%). "
-            + "About 6 epochs are enough for it.")
+        expectPhrases(text, ["sgd has levelled off", "lowest validation loss came at epoch 6 (0.6000)", "ended at 0.6180 (+3%)",
+                             "About 6 epochs are enough for it"])
         #expect(!paragraphs.contains { $0.hasPrefix("sgd would still improve") || $0.hasPrefix("sgd overfits") })
     }
 

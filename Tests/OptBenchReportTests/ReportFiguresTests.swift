@@ -12,8 +12,9 @@ struct ReportFiguresTests {
     let figures: ReportFigures
 
     init() throws {
-        inputs = try ReportFixture.inputs()
-        figures = ReportFigures(inputs)
+        let built = try ReportFixture.built()
+        inputs = built.inputs
+        figures = built.figures
     }
 
     /// Run labels in order, with their palette colours.
@@ -45,7 +46,7 @@ struct ReportFiguresTests {
             #expect(titles.first?.text.isEmpty == false, "\(figure.name)")
             #expect(descs.first?.text.isEmpty == false, "\(figure.name)")
             #expect(figure.svg.contains("<title") && figure.svg.contains("<desc"), "\(figure.name)")
-            expectFiniteGeometry(root)
+            if figure.png == nil { expectFiniteGeometry(root) }  // image grids size their background as 100 %
         }
         let validationLoss = try parseSVG(figures.validationLoss.svg)
         #expect(validationLoss.children.first { $0.name == "desc" }?.text.contains("sgd, rmsprop(learning_rate=0.5), adam") == true)
@@ -56,24 +57,19 @@ struct ReportFiguresTests {
         let withPNG = figures.all.filter { $0.png != nil }.map(\.name)
         #expect(withPNG == ["training_images", "predictions_sgd"])
 
-        let expectedTraining = ImageGridFigure.trainingImages(images: inputs.trainingImages, classNames: ReportFixture.classNames,
-                                                              count: 40)
-        let testImages = inputs.testImages
-        let expectedPredictions = ImageGridFigure.predictions(
-            images: testImages, predicted: try #require(inputs.predictions["sgd"]), classNames: ReportFixture.classNames,
-            count: 40, title: "Predictions of sgd")
-        for (figure, expected) in [(figures.trainingImages, expectedTraining),
-                                   (try #require(figures.predictions["sgd"]), expectedPredictions)] {
+        for figure in [figures.trainingImages, try #require(figures.predictions["sgd"])] {
             let png = try #require(figure.png)
             let decoded = try PNGDecoder().decode(png)
-            #expect(decoded.width == expected.grid.width && decoded.height == expected.grid.height, "\(figure.name)")
-            // 40 images of 8×8 at scale 3 in 10 columns: 4 rows of 24-pixel images plus frames and spacing.
-            #expect(decoded.width > 10 * 24 && decoded.height > 4 * 24, "\(figure.name)")
-            #expect(png == expected.png, "\(figure.name)")
+            // 40 images of 8×8 at scale 3 in 10 columns and 4 rows, each framed (2 px) and spaced.
+            #expect(decoded.width >= 10 * (24 + 4) && decoded.height >= 4 * (24 + 4), "\(figure.name)")
+            #expect(decoded.colorType == .rgb, "\(figure.name)")
 
+            // The grid's size, as the SVG lays it out, is the PNG's size.
             let root = try parseSVG(figure.svg)
             let image = try #require(root.elements("image").first)
-            #expect(image.attributes["width"] == "\(decoded.width)" && image.attributes["height"] == "\(decoded.height)")
+            #expect(image.attributes["width"] == "\(decoded.width)" && image.attributes["height"] == "\(decoded.height)",
+                    "\(figure.name)")
+            #expect((root.double("width") ?? 0) >= Double(decoded.width), "\(figure.name)")
             let href = try #require(image.attributes["href"])
             let prefix = "data:image/png;base64,"
             #expect(href.hasPrefix(prefix))
@@ -208,7 +204,10 @@ struct ReportFiguresTests {
         let root = try parseSVG(try #require(figures.confusion["sgd"]).svg)
         let texts = root.elements("text").map(\.text)
         for name in ReportFixture.classNames { #expect(texts.contains(name), "\(name)") }
-        #expect(texts.contains("25"))  // Shirt taken for T-shirt/top
+        let counts = root.elements("text", class: "count").map(\.text)
+        #expect(counts.count == 100)
+        #expect(counts.count == 100 && counts[6 * 10 + 0] == "25")  // Shirt taken for T-shirt/top
+        #expect(counts.count == 100 && counts[6 * 10 + 6] == "55" && counts[6 * 10 + 7] == "20")
         #expect(root.children.first { $0.name == "title" }?.text == "Confusion matrix: sgd")
     }
 
@@ -220,15 +219,17 @@ struct ReportFiguresTests {
         #expect(again.all.map(\.png) == figures.all.map(\.png))
     }
 
-    @Test("distinct run labels give distinct figure file names")
+    @Test("labels whose output file names would clash are refused before any run, so figure names are distinct")
     func fileNameCollision() throws {
-        // Both labels are valid: a default label with settings, and a custom label (`sgd_momentum_0.9=sgd`).
+        // A default label with settings and a custom label that map to the same file name.
+        #expect(throws: ExperimentError.self) { try OptimizerSpec.parseList("sgd(momentum=0.9),sgd_momentum_0.9=adam") }
+        // Labels that differ only in case would clash on case-insensitive file systems.
+        #expect(throws: ExperimentError.self) { try OptimizerSpec.parseList("SGD=sgd,sgd") }
+        let specs = try OptimizerSpec.parseList("sgd(momentum=0.9),other=adam")
         var result = try ReportFixture.result(includeDiverged: false)
-        result.runs[0].label = "sgd(momentum=0.9)"
-        result.runs[1].label = "sgd_momentum_0.9"
-        let inputs = ReportInputs(result: result, trainingImages: ReportFixture.images(), testImages: ReportFixture.images(seed: 3),
-                                  predictions: [:])
-        let names = ReportFigures(inputs).all.map(\.name)
+        result.runs[0].label = specs[0].label
+        result.runs[1].label = specs[1].label
+        let names = ReportFigures(ReportFixture.smallInputs(result)).all.map(\.name)
         #expect(Set(names).count == names.count, "\(names)")
     }
 }

@@ -5,6 +5,9 @@ import Testing
 
 @testable import OptBenchReport
 
+/// An SVG document as `inlineSVGs` extracts it: without the newline after `</svg>`.
+private func trimmedSVG(_ svg: String) -> String { svg.hasSuffix("\n") ? String(svg.dropLast()) : svg }
+
 @Suite("HTMLReport.html")
 struct ReportHTMLTests {
     let inputs: ReportInputs
@@ -12,12 +15,13 @@ struct ReportHTMLTests {
     let page: String
 
     init() throws {
-        inputs = try ReportFixture.inputs()
-        figures = ReportFigures(inputs)
-        page = HTMLReport.html(inputs, figures: figures)
+        let built = try ReportFixture.built()
+        inputs = built.inputs
+        figures = built.figures
+        page = built.page
     }
 
-    static let runSections = ["run-sgd", "run-rmsprop-learning-rate-0-5", "run-adam"]
+    static let runSections = ["run-1-sgd", "run-2-rmsprop-learning-rate-0-5", "run-3-adam"]
     static let sections = ["configuration", "data", "model", "comparison", "analysis"] + runSections
 
     @Test("an HTML5 page with a title naming the dataset and the number of runs")
@@ -121,7 +125,7 @@ struct ReportHTMLTests {
 
     @Test("each run section: colour swatch, classification report (escaped), confusion matrix, most confused pairs")
     func runSections() throws {
-        let sgd = try #require(reportSection("run-sgd", in: page))
+        let sgd = try #require(reportSection("run-1-sgd", in: page))
         #expect(sgd.contains("<span class=\"swatch\" style=\"background:\(Palette.color(forRun: 0))\"></span>Optimizer: sgd</h2>"))
         #expect(sgd.contains("sgd with learning_rate=0.01; 10.2 s of training, 1.00 s per epoch (median).</p>"))
         #expect(sgd.contains("<pre>report of sgd: &lt;b&gt;precision&lt;/b&gt; &amp; recall\n     T-shirt/top       0.85\n</pre>"))
@@ -131,7 +135,7 @@ struct ReportHTMLTests {
         #expect(sgd.contains(try #require(figures.confusion["sgd"]).svg))
         #expect(sgd.contains(try #require(figures.learningCurves["sgd"]).svg))
 
-        let adam = try #require(reportSection("run-adam", in: page))
+        let adam = try #require(reportSection("run-3-adam", in: page))
         #expect(adam.contains("style=\"background:\(Palette.color(forRun: 2))\""))
         #expect(adam.contains("<pre>report of adam: &#39;quoted&#39; &quot;double&quot; &lt;i&gt;\n</pre>"))
         #expect(adam.contains("<li>T-shirt/top taken for Trouser: 15 times (15.0% of the 100 T-shirt/top images)</li>"))
@@ -140,24 +144,41 @@ struct ReportHTMLTests {
         #expect(!page.contains("<i>\n"))
     }
 
+    @Test("runs with test results list the class indices when the report rows are class indices")
+    func classLegend() throws {
+        let legend = "<p class=\"subtitle\">Classes: 0 T-shirt/top, 1 Trouser, 2 Pullover, 3 Dress, 4 Coat, 5 Sandal, "
+            + "6 Shirt, 7 Sneaker, 8 Bag, 9 Ankle boot.</p>"
+        #expect(try #require(reportSection("run-1-sgd", in: page)).contains(legend))
+        #expect(try #require(reportSection("run-3-adam", in: page)).contains(legend))
+        #expect(occurrences(of: legend, in: page) == 2)
+
+        var result = inputs.result
+        result.configuration.reportClassNames = true
+        var named = inputs
+        named.result = result
+        let page = HTMLReport.html(named, figures: figures)  // the figures do not depend on the setting
+        #expect(!page.contains("Classes: 0 "))
+        #expect(page.contains("Most confused pairs"))
+    }
+
     @Test("the diverged run's section says so and has no test results")
     func divergedSection() throws {
         let message = "<p class=\"diverged\">diverged in epoch 3 (step 17): the loss became NaN or infinite; no test results.</p>"
-        let diverged = try #require(reportSection("run-rmsprop-learning-rate-0-5", in: page))
+        let diverged = try #require(reportSection("run-2-rmsprop-learning-rate-0-5", in: page))
         #expect(diverged.contains("<h2><span class=\"swatch\" style=\"background:\(Palette.color(forRun: 1))\"></span>Optimizer: rmsprop(learning_rate=0.5)</h2>"))
         #expect(diverged.contains(message))
         #expect(occurrences(of: "class=\"diverged\"", in: page) == 1)
         #expect(!diverged.contains("Classification report"))
         #expect(!diverged.contains("Most confused pairs"))
-        #expect(inlineSVGs(in: diverged) == [try #require(figures.learningCurves[ReportFixture.divergedLabel]).svg])
+        #expect(inlineSVGs(in: diverged) == [trimmedSVG(try #require(figures.learningCurves[ReportFixture.divergedLabel]).svg)])
     }
 
     @Test("the prediction grid appears only for runs with predictions")
     func predictionGrids() throws {
         let grid = try #require(figures.predictions["sgd"])
-        let sgd = try #require(reportSection("run-sgd", in: page))
+        let sgd = try #require(reportSection("run-1-sgd", in: page))
         #expect(sgd.contains("<h3>The first 40 test images</h3>\n<figure>" + grid.svg + "</figure>"))
-        for id in ["run-adam", "run-rmsprop-learning-rate-0-5"] {
+        for id in ["run-3-adam", "run-2-rmsprop-learning-rate-0-5"] {
             let section = try #require(reportSection(id, in: page))
             #expect(!section.contains("test images</h3>"), "\(id)")
             #expect(!section.contains("data:image/png"), "\(id)")
@@ -169,7 +190,14 @@ struct ReportHTMLTests {
     func inlineFigures() throws {
         let blocks = inlineSVGs(in: page)
         #expect(blocks.count == figures.all.count)
-        #expect(blocks == figures.all.map { $0.svg.hasSuffix("\n") ? String($0.svg.dropLast()) : $0.svg })
+        // Page order: the training images, the four comparison charts, then per run its curves, matrix and grid.
+        var expected = [figures.trainingImages, figures.validationLoss, figures.validationAccuracy, figures.scores,
+                        figures.trainingTime]
+        for run in inputs.result.runs {
+            expected += [figures.learningCurves[run.label], figures.confusion[run.label], figures.predictions[run.label]]
+                .compactMap { $0 }
+        }
+        #expect(blocks == expected.map { trimmedSVG($0.svg) })
         for block in blocks {
             let root = try parseSVG(block)
             #expect(root.name == "svg")
@@ -195,8 +223,7 @@ struct ReportHTMLTests {
     func slugCollision() throws {
         var result = try ReportFixture.result(includeDiverged: false)
         result.runs[1].label = "SGD"  // a valid custom label (`SGD=sgd`); slug "sgd" like the first run's
-        let inputs = ReportInputs(result: result, trainingImages: ReportFixture.images(), testImages: ReportFixture.images(seed: 3),
-                                  predictions: [:])
+        let inputs = ReportFixture.smallInputs(result)
         let page = HTMLReport.html(inputs, figures: ReportFigures(inputs))
         let ids = elementIDs(in: page)
         let duplicates = Dictionary(grouping: ids, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()

@@ -20,8 +20,9 @@ enum ReportFixture {
 
     /// Validation losses of a run that is still improving: falling every epoch.
     static let sgdValLoss = [1.00, 0.90, 0.82, 0.75, 0.70, 0.66, 0.63, 0.61, 0.595, 0.585]
-    /// Validation losses of a run that overfits: lowest at epoch 3 (0.40), then up 25 % to 0.50.
-    static let adamValLoss = [0.60, 0.45, 0.40, 0.41, 0.43, 0.44, 0.46, 0.47, 0.49, 0.50]
+    /// Validation losses of a run that overfits: lowest at epoch 3 (0.40), then up 25 % to 0.50,
+    /// rising over the last 10 epochs as a whole (least-squares slope > 0).
+    static let adamValLoss = [0.44, 0.42, 0.40, 0.42, 0.44, 0.46, 0.48, 0.49, 0.50, 0.50]
     /// A run whose loss became NaN in epoch 3.
     static let divergedLabel = "rmsprop(learning_rate=0.5)"
     static let divergedValLoss = [2.5, 3.0]
@@ -158,6 +159,39 @@ enum ReportFixture {
     static func inputs(f1Disagrees: Bool = false) throws -> ReportInputs {
         inputs(try result(f1Disagrees: f1Disagrees))
     }
+
+    /// Inputs with one training image and no predictions: cheap figures, for
+    /// tests about labels and names rather than the grids.
+    static func smallInputs(_ result: ExperimentResult) -> ReportInputs {
+        ReportInputs(result: result, trainingImages: images(count: 1), testImages: images(count: 1, seed: 3), predictions: [:])
+    }
+
+    /// The report of ``inputs(f1Disagrees:)``, built once for every test that
+    /// only reads it (the image grids' PNGs are slow to encode in a debug build).
+    struct Built: Sendable {
+        let inputs: ReportInputs
+        let figures: ReportFigures
+        let page: String
+    }
+
+    static let builtOnce: Result<Built, any Error> = Result {
+        let reportInputs = try ReportFixture.inputs()
+        let figures = ReportFigures(reportInputs)
+        return Built(inputs: reportInputs, figures: figures, page: HTMLReport.html(reportInputs, figures: figures))
+    }
+
+    static func built() throws -> Built { try builtOnce.get() }
+}
+
+/// Least-squares slope of `values` against 0, 1, 2, … (computed independently of `Analysis`).
+func leastSquaresSlope(_ values: [Double]) -> Double {
+    guard values.count > 1 else { return 0 }
+    let n = Double(values.count)
+    let sx = (0..<values.count).reduce(0.0) { $0 + Double($1) }
+    let sxx = (0..<values.count).reduce(0.0) { $0 + Double($1) * Double($1) }
+    let sy = values.reduce(0, +)
+    let sxy = values.enumerated().reduce(0.0) { $0 + Double($1.offset) * $1.element }
+    return (n * sxy - sx * sy) / (n * sxx - sx * sx)
 }
 
 // MARK: - Page helpers
