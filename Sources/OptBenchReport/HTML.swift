@@ -1,21 +1,8 @@
 /// Small helpers for writing HTML by hand.
 enum HTML {
-    /// Escapes `& < > " '` for text and attribute values.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// Escapes `& < > " '` for text and attribute values (the same escaping as
+    /// the SVG figures, which are inlined in the page).
+    static func escape(_ text: String) -> String { SVGCanvas.escape(text) }
 
     /// A table with a header row; cells are escaped text.
     static func table(header: [String], rows: [[String]], numericColumns: Set<Int> = []) -> String {

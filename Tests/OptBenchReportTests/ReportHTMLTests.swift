@@ -137,7 +137,7 @@ struct ReportHTMLTests {
 
         let adam = try #require(reportSection("run-3-adam", in: page))
         #expect(adam.contains("style=\"background:\(Palette.color(forRun: 2))\""))
-        #expect(adam.contains("<pre>report of adam: &#39;quoted&#39; &quot;double&quot; &lt;i&gt;\n</pre>"))
+        #expect(adam.contains("<pre>report of adam: &apos;quoted&apos; &quot;double&quot; &lt;i&gt;\n</pre>"))
         #expect(adam.contains("<li>T-shirt/top taken for Trouser: 15 times (15.0% of the 100 T-shirt/top images)</li>"))
         #expect(adam.contains(try #require(figures.confusion["adam"]).svg))
         #expect(!page.contains("<b>precision"))

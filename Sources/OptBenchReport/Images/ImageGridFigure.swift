@@ -239,22 +239,8 @@ public struct ImageGridFigure: Sendable {
         return ems * fontSize * (bold ? 1.2 : 1.1)
     }
 
-    /// Escapes `&`, `<`, `>`, `"` and `'` for XML text and attributes.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// XML escaping, shared with the charts.
+    static func escape(_ text: String) -> String { SVGCanvas.escape(text) }
 
     /// Lower-case letters and digits joined by dashes, for element ids.
     private static func slug(_ text: String) -> String {
