@@ -88,7 +88,8 @@ public struct Experiment: Sendable {
         runFinished: (RunOutcome) throws -> Void = { _ in }
     ) throws -> ExperimentResult {
         try configuration.validate()
-        try configuration.validate(trainingCount: dataset.train.count)
+        try configuration.validate(trainingCount: dataset.train.count, inputSize: dataset.featureCount,
+                                   classCount: dataset.classCount)
         let started = Date()
         let (train, validation, test) = split(dataset)
         let mlp = model(for: dataset)

@@ -67,7 +67,7 @@ public struct ExperimentConfiguration: Sendable, Codable, Equatable {
         }
         guard validationSize >= 0 else { throw .invalidOption("--validation-size", "must be ≥ 0, got \(validationSize)") }
         if let trainSize, trainSize <= 0 { throw .invalidOption("--train-size", "must be at least 1, got \(trainSize)") }
-        if let learningRate, !(learningRate.isFinite && learningRate > 0 && Float(learningRate).isFinite) {
+        if let learningRate, !(learningRate.isFinite && learningRate > 0 && Float(learningRate).isFinite && Float(learningRate) > 0) {
             throw .invalidOption("--learning-rate", "must be a finite number > 0, got \(learningRate)")
         }
         guard (0...10).contains(reportDigits) else { throw .invalidOption("--digits", "must be between 0 and 10, got \(reportDigits)") }
@@ -75,11 +75,36 @@ public struct ExperimentConfiguration: Sendable, Codable, Equatable {
         for spec in optimizers { _ = try spec.make(learningRate: learningRate) }
     }
 
-    /// Checks the values that depend on the dataset's size.
-    public func validate(trainingCount: Int) throws(ExperimentError) {
+    /// Checks the values that depend on the dataset: the validation size
+    /// against the training images, and the network's size (at most
+    /// ``maximumParameterCount`` parameters) for `inputSize` features and
+    /// `classCount` classes.
+    public func validate(trainingCount: Int, inputSize: Int = 784, classCount: Int = 10) throws(ExperimentError) {
         guard validationSize < trainingCount else {
             throw .invalidOption("--validation-size", "must be smaller than the \(trainingCount) training images, got \(validationSize)")
         }
+        guard let count = parameterCount(inputSize: inputSize, classCount: classCount), count <= Self.maximumParameterCount else {
+            throw .invalidOption("--hidden", "\(hiddenSizes.map(String.init).joined(separator: ",")) makes a network of more than \(Self.maximumParameterCount) parameters")
+        }
+    }
+
+    /// The largest network OptBench trains: each of the parameter, gradient and
+    /// optimizer-state vectors stays under 1 GB.
+    public static let maximumParameterCount = 250_000_000
+
+    /// Weights and biases of the MLP for `inputSize` features and `classCount`
+    /// classes, or `nil` if the count overflows.
+    public func parameterCount(inputSize: Int, classCount: Int) -> Int? {
+        let widths = [inputSize] + hiddenSizes + [classCount]
+        var total = 0
+        for l in 0..<(widths.count - 1) {
+            let (weights, o1) = widths[l].multipliedReportingOverflow(by: widths[l + 1])
+            let (layer, o2) = weights.addingReportingOverflow(widths[l + 1])
+            let (sum, o3) = total.addingReportingOverflow(layer)
+            if o1 || o2 || o3 { return nil }
+            total = sum
+        }
+        return total
     }
 
     enum CodingKeys: String, CodingKey {

@@ -95,6 +95,11 @@ public final class KernelThreads: @unchecked Sendable {
     /// are done: part `p` runs on thread `p mod active` (thread 0 is the
     /// caller), where `active` = min(`parts`, ``activeThreadCount``). Workers
     /// use the caller's flush-to-zero mode.
+    ///
+    /// Jobs do not nest: `body` must not call `run` on the same pool (the
+    /// kernels never do). Pools are meant to live as long as the process —
+    /// their threads are never stopped — so use ``shared`` rather than creating
+    /// pools repeatedly.
     public func run(parts: Int, _ body: (Int) -> Void) {
         let active = min(parts, activeThreadCount)
         if active <= 1 {
@@ -104,6 +109,7 @@ public final class KernelThreads: @unchecked Sendable {
         callerLock.withLock { _ in
             withoutActuallyEscaping(body) { escapable in
                 job = { thread in
+                    guard thread < active else { return }  // workers beyond `active` sit this job out
                     var part = thread
                     while part < parts {
                         escapable(part)

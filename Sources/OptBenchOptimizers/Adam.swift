@@ -57,6 +57,8 @@ public struct Adam: GradientOptimizer {
 
     public func update(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                        count: Int, state: inout OptimizerState) {
+        precondition(state.parameterCount == count && state.slotCount >= (amsgrad ? 3 : 2),
+                     "the optimizer state was made for another parameter count or other settings (use makeState)")
         state.step += 1
         let alpha = stepSize(at: state.step)
         let oneMinusBeta1 = complementAsKeras(beta1), oneMinusBeta2 = complementAsKeras(beta2), eps = epsilon, amsgrad = amsgrad

@@ -47,6 +47,8 @@ public struct RMSprop: GradientOptimizer {
 
     public func update(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                        count: Int, state: inout OptimizerState) {
+        precondition(state.parameterCount == count && state.slotCount >= 3,
+                     "the optimizer state was made for another parameter count or other settings (use makeState)")
         state.step += 1
         let lr = learningRate, rho = rho, oneMinusRho = complementAsKeras(rho), mu = momentum, eps = epsilon, centered = centered
         state.withSlots { base in

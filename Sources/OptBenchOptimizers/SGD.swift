@@ -37,6 +37,8 @@ public struct SGD: GradientOptimizer {
 
     public func update(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                        count: Int, state: inout OptimizerState) {
+        precondition(state.parameterCount == count && state.slotCount >= (momentum > 0 ? 1 : 0),
+                     "the optimizer state was made for another parameter count or other settings (use makeState)")
         state.step += 1
         let lr = learningRate, mu = momentum, nesterov = nesterov
         guard mu > 0 else {

@@ -79,7 +79,9 @@ public struct Trainer: Sendable {
         var gradients = [Float](repeating: 0, count: model.parameterCount)
         var state = optimizer.makeState(parameterCount: model.parameterCount)
         let batchSize = configuration.batchSize
-        let workspace = MLPWorkspace(model: model, capacity: max(batchSize, configuration.evaluationBatchSize))
+        // No batch is larger than the set it is drawn from.
+        let evaluationBatch = min(configuration.evaluationBatchSize, max(validation?.count ?? 1, 1))
+        let workspace = MLPWorkspace(model: model, capacity: max(min(batchSize, train.count), evaluationBatch))
         let steps = configuration.stepsPerEpoch(sampleCount: train.count)
         var history: [EpochRecord] = []
         var divergence: Divergence?

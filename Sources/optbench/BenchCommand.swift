@@ -16,10 +16,10 @@ struct BenchCommand: ParsableCommand {
             number of epochs and prints the ratios side by side.
             """)
 
-    @Option(help: "Seconds spent timing each matrix product.")
+    @Option(parsing: .unconditional, help: "Seconds spent timing each matrix product.")
     var seconds = 0.5
 
-    @Option(help: "Epochs per optimizer for the seconds-per-epoch figures.")
+    @Option(parsing: .unconditional, help: "Epochs per optimizer for the seconds-per-epoch figures.")
     var epochs = 3
 
     @Option(name: .customLong("data-dir"), help: "Folder holding the Fashion-MNIST IDX files.")
@@ -30,6 +30,19 @@ struct BenchCommand: ParsableCommand {
 
     @Option(name: .customLong("skip"), help: "Comma-separated parts to skip: products, epochs, batches.")
     var skip = ""
+
+    func validate() throws {
+        guard epochs >= 1 else { throw ValidationError("--epochs: must be at least 1, got \(epochs)") }
+        guard seconds.isFinite && seconds > 0 else { throw ValidationError("--seconds: must be a finite number > 0, got \(seconds)") }
+        if let kerasPython {
+            guard FileManager.default.isExecutableFile(atPath: kerasPython) else {
+                throw ValidationError("--keras-python: \(kerasPython) is not an executable file")
+            }
+            guard !skip.split(separator: ",").contains("epochs") else {
+                throw ValidationError("--keras-python compares seconds per epoch; do not --skip epochs")
+            }
+        }
+    }
 
     func run() throws {
         let skipped = Set(skip.split(separator: ",").map(String.init))
@@ -102,14 +115,18 @@ struct BenchCommand: ParsableCommand {
         var arguments = [script, "--epochs", String(epochs), "--output", output]
         if let dataDir { arguments += ["--data-dir", dataDir] }
         process.arguments = arguments
-        try process.run()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        do {
+            try process.run()
+        } catch {
+            throw ExperimentError.cannotRead(python, "cannot start it (\(error.localizedDescription))")
+        }
         process.waitUntilExit()
         guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: output),
               let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
               let runs = json["runs"] as? [[String: Any]] else {
             throw ExperimentError.cannotRead(output, "the Keras reference script failed (status \(process.terminationStatus))")
         }
-        try? FileManager.default.removeItem(atPath: output)
         var result: [String: Double] = [:]
         for run in runs {
             if let name = run["optimizer"] as? String, let seconds = run["median_epoch_seconds"] as? Double { result[name] = seconds }

@@ -117,7 +117,8 @@ struct RunCommand: ParsableCommand {
         let (dataset, location) = try Dataset.load(kind, dataDirectory: dataDir) { progress in
             console.download(progress)
         }
-        try configuration.validate(trainingCount: dataset.train.count)
+        try configuration.validate(trainingCount: dataset.train.count, inputSize: dataset.featureCount,
+                                   classCount: dataset.classCount)
         try folder.prepare()
         console.line("\(dataset.name) from \(location)")
 

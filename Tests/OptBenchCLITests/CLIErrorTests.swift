@@ -37,6 +37,8 @@ struct CLIErrorTests {
         (["--hidden", "300,0"], ["--hidden"]),
         (["--hidden", "abc"], ["--hidden", "abc"]),
         (["--hidden", "16,"], ["--hidden"]),
+        (["--hidden", "100000000000"], ["--hidden", "parameters"]),
+        (["--learning-rate", "1e-50"], ["--learning-rate"]),
         (["--optimizers", "bogus"], ["--optimizers", "bogus"]),
         (["--optimizers", "sgd(beta_1=0.9)"], ["--optimizers", "beta_1"]),
         (["--optimizers", "sgd,sgd"], ["--optimizers", "twice"]),

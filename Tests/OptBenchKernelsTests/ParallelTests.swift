@@ -85,6 +85,21 @@ struct ParallelTests {
         #expect(parts == [0, 1, 2])
     }
 
+    /// With fewer active threads than workers, every part still runs exactly once.
+    @Test("a 4-thread pool with 2 active threads runs each part exactly once")
+    func fewerActiveThanWorkers() {
+        let pool = KernelThreads(threadCount: 4)
+        pool.activeThreadCount = 2
+        for parts in [2, 3, 4, 7] {
+            let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts)
+            counts.initialize(repeating: 0)
+            defer { counts.deallocate() }
+            // Each part writes only its own slot, so the threads never share one.
+            pool.run(parts: parts) { part in counts[part] += 1 }
+            #expect(Array(counts) == Array(repeating: 1, count: parts), "\(parts) parts")
+        }
+    }
+
     /// With one active thread, a bigger pool still runs every part, on the caller.
     @Test("activeThreadCount 1 runs every part on the caller; the split gives the same product")
     func oneActiveThread() {
