@@ -49,8 +49,12 @@ public final class KernelThreads: @unchecked Sendable {
         let wakeup = DispatchSemaphore(value: 0)
     }
     private let slots: [WorkerSlot]
-    /// The current job; written by the caller before `generation` is bumped.
-    private var job: ((Int) -> Void)?
+    /// The current job: its body and how its parts map to threads. Written by
+    /// the caller before `generation` is bumped; stored as fields rather than
+    /// captured in a new closure, so that handing out a job allocates nothing.
+    private var jobBody: ((Int) -> Void)?
+    private var jobParts = 0
+    private var jobActive = 0
     private var jobFlushesToZero = false
     /// Serialises callers: one job at a time.
     private let callerLock = Mutex<Void>(())
@@ -108,21 +112,16 @@ public final class KernelThreads: @unchecked Sendable {
         }
         callerLock.withLock { _ in
             withoutActuallyEscaping(body) { escapable in
-                job = { thread in
-                    guard thread < active else { return }  // workers beyond `active` sit this job out
-                    var part = thread
-                    while part < parts {
-                        escapable(part)
-                        part += active
-                    }
-                }
+                jobBody = escapable
+                jobParts = parts
+                jobActive = active
                 jobFlushesToZero = optbench_flushes_to_zero() != 0
                 finished.store(0, ordering: .sequentiallyConsistent)
                 generation.add(1, ordering: .sequentiallyConsistent)
                 for worker in 1..<threadCount where slots[worker].sleeping.exchange(0, ordering: .sequentiallyConsistent) == 1 {
                     slots[worker].wakeup.signal()
                 }
-                job?(0)
+                runParts(of: 0)
                 var spins = 0
                 while finished.load(ordering: .sequentiallyConsistent) < threadCount - 1 {
                     // Unpinned, the worker may wait for this very CPU: let it run.
@@ -130,8 +129,19 @@ public final class KernelThreads: @unchecked Sendable {
                     optbench_cpu_relax()
                     if !pinsThreads && spins > 4_000 { sched_yield() }
                 }
-                job = nil
+                jobBody = nil
             }
+        }
+    }
+
+    /// Runs the current job's parts that belong to `thread`: `thread`,
+    /// `thread + active`, …; threads beyond `active` sit the job out.
+    private func runParts(of thread: Int) {
+        guard thread < jobActive, let body = jobBody else { return }
+        var part = thread
+        while part < jobParts {
+            body(part)
+            part += jobActive
         }
     }
 
@@ -170,7 +180,7 @@ public final class KernelThreads: @unchecked Sendable {
                 if jobFlushesToZero { _ = optbench_enable_flush_to_zero() } else { optbench_disable_flush_to_zero() }
                 flushing = jobFlushesToZero
             }
-            job?(worker)
+            runParts(of: worker)
             finished.add(1, ordering: .sequentiallyConsistent)
         }
     }
