@@ -25,8 +25,7 @@ public enum TrainingBenchmark {
         let parameters = model.initialParameters(seed: 1)
         _ = trainer.train(optimizer: SGD(), from: parameters, on: subset.prefix(min(count, batchSize * 2)), validation: nil)
         let start = Stopwatch.now()
-        let result = trainer.train(optimizer: SGD(), from: parameters, on: subset, validation: nil)
-        _ = result
+        _ = trainer.train(optimizer: SGD(), from: parameters, on: subset, validation: nil)
         return Double(count) / (Stopwatch.now() - start)
     }
 }

@@ -157,7 +157,7 @@ func bestEpoch(_ history: [EpochRecord]) -> Int? {
 }
 
 /// The median (mean of the middle two for an even count); 0 for no values.
-func median(_ values: [Double]) -> Double {
+public func median(_ values: [Double]) -> Double {
     guard !values.isEmpty else { return 0 }
     let sorted = values.sorted()
     let mid = sorted.count / 2
