@@ -23,6 +23,10 @@ public final class MLPWorkspace {
     let transposed: UnsafeMutablePointer<Float>
     let transposedWeights: UnsafeMutablePointer<Float>
     let kernelScratch: UnsafeMutablePointer<Float>
+    /// Where the input (and its transpose) is nonzero, per block of eight
+    /// rows: the first layer's products skip the zeros.
+    let inputNonzeros: NonzeroPattern
+    let transposedInputNonzeros: NonzeroPattern
     private var allocations: [UnsafeMutableRawPointer] = []
 
     public init(model: MLP, capacity: Int) {
@@ -43,6 +47,8 @@ public final class MLPWorkspace {
         transposed = floats(capacity * widest)
         transposedWeights = floats(model.layers.dropFirst().map { $0.inputs * $0.outputs }.max() ?? 1)
         kernelScratch = floats(Kernels.parallelMatmulWorkspaceCount(k: max(widest, capacity)))
+        inputNonzeros = .allocate(rows: capacity, columns: model.inputSize)
+        transposedInputNonzeros = .allocate(rows: model.inputSize, columns: capacity)
         labels = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         labels.initialize(repeating: 0, count: capacity)
         allocations.append(UnsafeMutableRawPointer(labels))
@@ -54,5 +60,7 @@ public final class MLPWorkspace {
 
     deinit {
         for p in allocations { p.deallocate() }
+        inputNonzeros.deallocate()
+        transposedInputNonzeros.deallocate()
     }
 }

@@ -48,27 +48,38 @@ struct BenchCommand: ParsableCommand {
         let skipped = Set(skip.split(separator: ",").map(String.init))
         let mlp = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [300, 100], classCount: 10))
         print("threads: \(KernelThreads.shared.threadCount) (set OPTBENCH_THREADS to change)")
+        let (dataset, _) = try Dataset.load(.fashionMNIST, dataDirectory: dataDir)
+        let (valid, train) = dataset.train.split(at: 5000)
         if !skipped.contains("products") {
             let single = KernelThreads(threadCount: 1)
             print("\nmatrix products of one training step, GFLOP/s on 1 thread and on \(KernelThreads.shared.threadCount)")
+            print("(\"zeros skipped\": on the first training images, skipping the columns where 8 rows of A are 0;")
+            print(" GFLOP/s count the skipped multiply-adds too; * = what training runs)")
             for batch in [32, 256] {
                 var total = (one: 0.0, all: 0.0)
                 var flops = 0.0
-                for product in MatrixProductBenchmark.cases(model: mlp, batch: batch) {
+                let images = train.pixels.prefix(batch * 784).map { Kernels.unitScale[Int($0)] }
+                let sparse = MatrixProductBenchmark.sparseInputCases(model: mlp, images: images, batch: batch)
+                let skipped = sparse.filter(MatrixProductBenchmark.skipsZerosInTraining)
+                for product in MatrixProductBenchmark.cases(model: mlp, batch: batch) + sparse {
                     let one = MatrixProductBenchmark.run(product, minimumSeconds: seconds, threads: single)
                     let all = MatrixProductBenchmark.run(product, minimumSeconds: seconds)
-                    total.one += one.secondsPerCall
-                    total.all += all.secondsPerCall
-                    flops += product.flops
-                    print(String(format: "  %@ %7.1f %7.1f GFLOP/s  %9.2f µs", pad(product.name, 50), one.gflops, all.gflops,
-                                 all.secondsPerCall * 1e6))
+                    // The step as trained: each product once, the way training runs it.
+                    let trained = product.sparseInput == nil
+                        ? !skipped.contains { $0.m == product.m && $0.n == product.n && $0.k == product.k }
+                        : MatrixProductBenchmark.skipsZerosInTraining(product)
+                    if trained {
+                        total.one += one.secondsPerCall
+                        total.all += all.secondsPerCall
+                        flops += product.flops
+                    }
+                    print(String(format: "%@ %@ %7.1f %7.1f GFLOP/s  %9.2f µs", trained ? "*" : " ", pad(product.name, 64),
+                                 one.gflops, all.gflops, all.secondsPerCall * 1e6))
                 }
-                print(String(format: "  %@ %7.1f %7.1f GFLOP/s  %9.2f µs", pad("all products of one step, batch \(batch)", 50),
+                print(String(format: "  %@ %7.1f %7.1f GFLOP/s  %9.2f µs", pad("one step as trained (*), batch \(batch)", 64),
                              flops / total.one / 1e9, flops / total.all / 1e9, total.all * 1e6))
             }
         }
-        let (dataset, _) = try Dataset.load(.fashionMNIST, dataDirectory: dataDir)
-        let (valid, train) = dataset.train.split(at: 5000)
         var ours: [String: Double] = [:]
         let optimizers: [(String, any GradientOptimizer)] = [
             ("sgd", SGD()), ("momentum", SGD(momentum: 0.9)), ("rmsprop", RMSprop()), ("adam", Adam()),

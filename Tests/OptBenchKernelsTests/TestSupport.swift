@@ -48,7 +48,11 @@ struct MatmulProblem: CustomStringConvertible {
     let m, n, k, lda, ldb, ldc, ldh: Int
     let a, b, bias, h: [Float]
 
-    init(m: Int, n: Int, k: Int, padA: Int = 0, padB: Int = 0, padC: Int = 0, padH: Int = 0, seed: UInt64) {
+    /// With `zeros`, `A` is mostly zeros the way images are: every third
+    /// column and every ninth row (from row 4) are zero, and half of the other
+    /// entries.
+    init(m: Int, n: Int, k: Int, padA: Int = 0, padB: Int = 0, padC: Int = 0, padH: Int = 0, seed: UInt64,
+         zeros: Bool = false) {
         self.m = m; self.n = n; self.k = k
         lda = k + padA; ldb = n + padB; ldc = n + padC; ldh = n + padH
         var rng = TestRandom(seed: seed)
@@ -57,7 +61,13 @@ struct MatmulProblem: CustomStringConvertible {
             for i in 0..<rows { for j in 0..<columns { x[i * ld + j] = value() } }
             return x
         }
-        a = padded(rows: m, columns: k, ld: k + padA) { rng.float(in: -1, 1) }
+        var a = padded(rows: m, columns: k, ld: k + padA) { rng.float(in: -1, 1) }
+        if zeros {
+            for i in 0..<m {
+                for p in 0..<k where p % 3 == 0 || i % 9 == 4 || rng.next() % 2 == 0 { a[i * (k + padA) + p] = 0 }
+            }
+        }
+        self.a = a
         b = padded(rows: k, columns: n, ld: n + padB) { rng.float(in: -1, 1) }
         bias = (0..<max(n, 1)).map { _ in rng.float(in: -0.5, 0.5) }
         // About half of H is positive; some entries are exactly zero (not > 0).

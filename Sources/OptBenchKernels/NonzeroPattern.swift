@@ -1,0 +1,130 @@
+/// For each block of ``Kernels/microRows`` (8) rows of a matrix `A`, the
+/// columns where at least one of the block's rows is nonzero.
+///
+/// Block `r`'s columns, in increasing order, are
+/// `indices[r·stride ..< r·stride + counts[r]]`. Built by
+/// ``Kernels/findNonzeroColumns(m:n:a:lda:into:)``; a product `A·B` given the
+/// pattern skips the inner indices where the micro-kernel's eight rows of `A`
+/// are all zero (see ``Kernels/parallelMatmul(m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:workspace:threads:)``).
+/// The memory belongs to whoever made the pattern (``allocate(rows:columns:)``
+/// and ``deallocate()``).
+public struct NonzeroPattern: InnerIndexPattern, @unchecked Sendable {
+    /// Column indices, `stride` per row block.
+    public let indices: UnsafeMutablePointer<Int32>
+    /// Number of listed columns of each row block.
+    public let counts: UnsafeMutablePointer<Int32>
+    /// Distance between the starts of two row blocks' lists: at least the
+    /// number of columns.
+    public let stride: Int
+
+    @inlinable
+    public init(indices: UnsafeMutablePointer<Int32>, counts: UnsafeMutablePointer<Int32>, stride: Int) {
+        self.indices = indices
+        self.counts = counts
+        self.stride = stride
+    }
+
+    /// A pattern for a matrix of up to `rows` rows and up to `columns` columns.
+    public static func allocate(rows: Int, columns: Int) -> NonzeroPattern {
+        let blocks = max(1, (rows + Kernels.microRows - 1) / Kernels.microRows)
+        let stride = max(columns, 1)
+        let indices = UnsafeMutablePointer<Int32>.allocate(capacity: blocks * stride)
+        indices.initialize(repeating: 0, count: blocks * stride)
+        let counts = UnsafeMutablePointer<Int32>.allocate(capacity: blocks)
+        counts.initialize(repeating: 0, count: blocks)
+        return NonzeroPattern(indices: indices, counts: counts, stride: stride)
+    }
+
+    /// Frees memory made by ``allocate(rows:columns:)``.
+    public func deallocate() {
+        indices.deallocate()
+        counts.deallocate()
+    }
+
+    /// The listed columns of row block `rowBlock`.
+    @inlinable @inline(__always)
+    public func indices(rowBlock: Int) -> ListedInnerIndices {
+        ListedInnerIndices(list: indices + rowBlock &* stride, count: Int(counts[rowBlock]))
+    }
+
+    /// The first row block at which the listed columns so far reach `q/parts`
+    /// of all of them.
+    @inlinable
+    public func rowBlockBoundary(_ q: Int, of parts: Int, rowBlocks: Int) -> Int {
+        guard q > 0 else { return 0 }
+        guard q < parts else { return rowBlocks }
+        var total = 0
+        for r in 0..<rowBlocks { total += Int(counts[r]) }
+        let target = total * q / parts
+        var seen = 0, block = 0
+        while block < rowBlocks && seen + Int(counts[block]) <= target {
+            seen += Int(counts[block])
+            block += 1
+        }
+        return block
+    }
+
+    /// The pattern of the rows from `8·rowBlock` on.
+    @inlinable
+    public func dropping(rowBlocks: Int) -> NonzeroPattern {
+        NonzeroPattern(indices: indices + rowBlocks * stride, counts: counts + rowBlocks, stride: stride)
+    }
+}
+
+extension Kernels {
+    /// Lists, for each block of eight rows `8r..<8r+8` of the `m × n` matrix
+    /// `A` (the last block may be shorter), the columns where some row of the
+    /// block is nonzero, into `pattern` (whose `stride` is at least `n`).
+    ///
+    /// NaNs count as nonzero, so a product that skips the rest still
+    /// propagates them. Rows are scanned 16 columns at a time; 16 columns of
+    /// zeros in all eight rows (an image's border) cost a few vector operations.
+    ///
+    /// - Returns: the number of listed columns over all row blocks.
+    @inlinable
+    @discardableResult
+    public static func findNonzeroColumns(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int,
+                                          into pattern: NonzeroPattern) -> Int {
+        precondition(n <= pattern.stride, "a nonzero pattern with stride \(pattern.stride) cannot hold \(n) columns")
+        var total = 0
+        var block = 0
+        var first = 0
+        withUnsafeTemporaryAllocation(of: SIMD16<Int32>.self, capacity: 1) { flagsBuffer in
+            let flags = UnsafeMutableRawPointer(flagsBuffer.baseAddress!).assumingMemoryBound(to: Int32.self)
+            while first < m {
+                let rows = min(microRows, m &- first)
+                let top = a + first &* lda
+                let out = pattern.indices + block &* pattern.stride
+                var count = 0
+                var p = 0
+                while p &+ 16 <= n {
+                    var nonzero = SIMDMask<SIMD16<Int32>>()
+                    for r in 0..<rows {
+                        nonzero .|= UnsafeRawPointer(top + r &* lda + p).loadUnaligned(as: SIMD16<Float>.self) .!= 0
+                    }
+                    if any(nonzero) {
+                        // Branch-free: always write the index, advance only past listed columns.
+                        flagsBuffer[0] = SIMD16<Int32>().replacing(with: 1, where: nonzero)
+                        for q in 0..<16 {
+                            out[count] = Int32(truncatingIfNeeded: p &+ q)
+                            count &+= Int(flags[q])
+                        }
+                    }
+                    p &+= 16
+                }
+                while p < n {
+                    var listed = false
+                    for r in 0..<rows where top[r &* lda &+ p] != 0 { listed = true }
+                    out[count] = Int32(truncatingIfNeeded: p)
+                    count &+= listed ? 1 : 0
+                    p &+= 1
+                }
+                pattern.counts[block] = Int32(truncatingIfNeeded: count)
+                total &+= count
+                block &+= 1
+                first &+= microRows
+            }
+        }
+        return total
+    }
+}

@@ -1,0 +1,90 @@
+import OptBenchKernels
+import Testing
+
+/// The first layer's products skip the inner indices where a whole block of
+/// eight rows of `A` is zero (half of an image's pixels are). They must give
+/// the dense product's bits exactly.
+@Suite("Zero skipping")
+struct ZeroSkippingTests {
+    /// The columns where some row of each 8-row block is nonzero, by a plain loop.
+    static func referencePattern(m: Int, n: Int, a: [Float], lda: Int) -> [[Int]] {
+        stride(from: 0, to: m, by: 8).map { first in
+            (0..<n).filter { p in (first..<min(m, first + 8)).contains { a[$0 * lda + p] != 0 } }
+        }
+    }
+
+    static func pattern(m: Int, n: Int, a: [Float], lda: Int) -> (lists: [[Int]], total: Int) {
+        let pattern = NonzeroPattern.allocate(rows: m, columns: n)
+        defer { pattern.deallocate() }
+        let total = a.withUnsafeBufferPointer {
+            Kernels.findNonzeroColumns(m: m, n: n, a: $0.baseAddress!, lda: lda, into: pattern)
+        }
+        let lists = (0..<((m + 7) / 8)).map { r in
+            let listed = pattern.indices(rowBlock: r)
+            return (0..<listed.count).map { listed[$0] }
+        }
+        return (lists, total)
+    }
+
+    @Test("findNonzeroColumns lists each block's nonzero columns in order",
+          arguments: [(1, 1), (1, 16), (7, 13), (8, 17), (9, 40), (24, 100), (32, 784), (33, 31), (784, 32)])
+    func findsNonzeros(m: Int, n: Int) {
+        let problem = MatmulProblem(m: m, n: 1, k: n, padA: 3, seed: UInt64(m * 31 + n), zeros: true)
+        let (lists, total) = Self.pattern(m: m, n: n, a: problem.a, lda: problem.lda)
+        let expected = Self.referencePattern(m: m, n: n, a: problem.a, lda: problem.lda)
+        #expect(lists == expected)
+        #expect(total == expected.map(\.count).reduce(0, +))
+        // The data does have skippable columns (every third one) and listed ones.
+        #expect(total < ((m + 7) / 8) * n)
+    }
+
+    @Test("NaN counts as nonzero; an all-zero block lists nothing")
+    func nanAndEmptyBlocks() {
+        var a = [Float](repeating: 0, count: 16 * 20)
+        a[9 * 20 + 17] = .nan          // block 1, column 17 (in the scalar tail)
+        a[15 * 20 + 3] = .nan          // block 1, column 3 (in the vector part)
+        let (lists, total) = Self.pattern(m: 16, n: 20, a: a, lda: 20)
+        #expect(lists == [[], [3, 17]])
+        #expect(total == 2)
+    }
+
+    /// Bit-identical to the dense kernel for every epilogue and thread count,
+    /// untouched outside the `m×n` window (the padding of `A` is NaN and must
+    /// not be read either).
+    @Test("parallelMatmul skipping zeros equals the dense product bit for bit",
+          arguments: [[1, 1, 1], [7, 13, 5], [9, 33, 17], [32, 300, 784], [24, 300, 784], [784, 300, 32],
+                      [784, 100, 24], [15, 100, 50], [57, 130, 9], [8, 21, 40], [3, 47, 0]])
+    func matchesDense(shape: [Int]) {
+        let problem = MatmulProblem(m: shape[0], n: shape[1], k: shape[2], padA: 1, padB: 3, padC: 5, padH: 2,
+                                    seed: UInt64(shape[0] * 13 + shape[1] * 7 + shape[2]), zeros: true)
+        let pattern = NonzeroPattern.allocate(rows: problem.m, columns: problem.k)
+        defer { pattern.deallocate() }
+        problem.a.withUnsafeBufferPointer { a in
+            _ = Kernels.findNonzeroColumns(m: problem.m, n: problem.k, a: a.baseAddress!, lda: problem.lda, into: pattern)
+        }
+        for kind in EpilogueKind.allCases {
+            let dense = problem.fast(kind).c
+            for pool in [KernelThreads(threadCount: 1)] + testPools {
+                var c = problem.sentinelC
+                var workspace = [Float](repeating: 0, count: Kernels.parallelMatmulWorkspaceCount(k: problem.k, threads: pool))
+                problem.withEpilogue(kind) { epilogue in
+                    problem.a.withUnsafeBufferPointer { a in
+                        problem.b.withUnsafeBufferPointer { b in
+                            c.withUnsafeMutableBufferPointer { c in
+                                workspace.withUnsafeMutableBufferPointer { w in
+                                    Kernels.parallelMatmul(
+                                        m: problem.m, n: problem.n, k: problem.k, a: a.baseAddress!, lda: problem.lda,
+                                        skippingZerosOf: pattern,
+                                        b: b.baseAddress!, ldb: problem.ldb, c: c.baseAddress!, ldc: problem.ldc,
+                                        epilogue: epilogue, workspace: w.baseAddress!, threads: pool)
+                                }
+                            }
+                        }
+                    }
+                }
+                let wrong = zip(dense, c).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(wrong == 0, "\(kind), \(pool.threadCount) threads: \(wrong) elements differ")
+            }
+        }
+    }
+}
