@@ -21,6 +21,19 @@ extension MLP {
         return Double(listed) <= zeroSkippingDensity * Double(blocks * inner)
     }
 
+    /// Fills `workspace.input` with the images `indices` of `images` (bytes,
+    /// ``inputSize`` per image), each byte `v` scaled to `v / 255` (exactly
+    /// Keras's `X / 255.0` rounded to `Float`), split across threads. It also
+    /// finds where the batch is nonzero for the next forward pass, which would
+    /// otherwise do that itself.
+    public func loadBatch(images: UnsafePointer<UInt8>, indices: UnsafeBufferPointer<Int32>, workspace: MLPWorkspace) {
+        precondition(indices.count > 0 && indices.count <= workspace.capacity)
+        workspace.loadedListed = Kernels.parallelGatherScaledRows(
+            from: images, width: inputSize, indices: indices, into: workspace.input,
+            findingNonzerosInto: workspace.inputNonzeros)
+        workspace.loadedBatch = indices.count
+    }
+
     /// Forward pass over the first `batch` rows of `workspace.input`.
     ///
     /// Layer `l` computes `A_l = act(A_{l−1}·W_l + b_l)` (`A_{−1}` = the input)
@@ -30,13 +43,16 @@ extension MLP {
     /// (``zeroSkippingDensity``).
     public func forward(parameters: UnsafePointer<Float>, batch: Int, workspace: MLPWorkspace) {
         precondition(batch > 0 && batch <= workspace.capacity)
+        let listed = workspace.loadedBatch == batch
+            ? workspace.loadedListed
+            : Kernels.findNonzeroColumns(m: batch, n: inputSize, a: workspace.input, lda: inputSize,
+                                         into: workspace.inputNonzeros)
+        workspace.loadedBatch = 0
         var input = UnsafePointer(workspace.input)
         for (l, layer) in layers.enumerated() {
             let bias = parameters + layer.biasOffset
             let epilogue: Epilogue = layer.activation == .relu ? .biasReLU(bias) : .bias(bias)
-            if l == 0, Self.skipsZeros(listed: Kernels.findNonzeroColumns(m: batch, n: layer.inputs, a: input, lda: layer.inputs,
-                                                                          into: workspace.inputNonzeros),
-                                       rows: batch, inner: layer.inputs) {
+            if l == 0, Self.skipsZeros(listed: listed, rows: batch, inner: layer.inputs) {
                 Kernels.parallelMatmul(m: batch, n: layer.outputs, k: layer.inputs,
                                        a: input, lda: layer.inputs, skippingZerosOf: workspace.inputNonzeros,
                                        b: parameters + layer.weightOffset, ldb: layer.outputs,
@@ -84,10 +100,16 @@ extension MLP {
             let delta = UnsafePointer(workspace.deltas[l])
             let previous = l == 0 ? UnsafePointer(workspace.input) : UnsafePointer(workspace.activations[l - 1])
             // ∂W = A_{l−1}ᵀ · δ : (inputs × B) · (B × outputs)
-            Kernels.transpose(m: batch, n: layer.inputs, a: previous, lda: layer.inputs, into: workspace.transposed)
-            if l == 0, Self.skipsZeros(listed: Kernels.findNonzeroColumns(m: layer.inputs, n: batch, a: workspace.transposed,
-                                                                          lda: batch, into: workspace.transposedInputNonzeros),
-                                       rows: layer.inputs, inner: batch) {
+            var skipsZeros = false
+            if l == 0 {
+                let listed = Kernels.parallelTranspose(m: batch, n: layer.inputs, a: previous, lda: layer.inputs,
+                                                       into: workspace.transposed,
+                                                       findingNonzerosInto: workspace.transposedInputNonzeros)
+                skipsZeros = Self.skipsZeros(listed: listed, rows: layer.inputs, inner: batch)
+            } else {
+                Kernels.transpose(m: batch, n: layer.inputs, a: previous, lda: layer.inputs, into: workspace.transposed)
+            }
+            if skipsZeros {
                 Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: batch,
                                        a: workspace.transposed, lda: batch,
                                        skippingZerosOf: workspace.transposedInputNonzeros,

@@ -26,6 +26,10 @@ public final class MLPWorkspace {
     /// Where the input (and its transpose) is nonzero, per block of eight
     /// rows: the first layer's products skip the zeros.
     let inputNonzeros: NonzeroPattern
+    /// The batch size for which ``loadBatch`` found `inputNonzeros` (and how
+    /// many columns it listed); 0 once a forward pass has used it.
+    var loadedBatch = 0
+    var loadedListed = 0
     let transposedInputNonzeros: NonzeroPattern
     private var allocations: [UnsafeMutableRawPointer] = []
 

@@ -39,9 +39,8 @@ extension MLP {
                         workspace.labels[r] = data.labels[start + r]
                     }
                     indices.withUnsafeBufferPointer { idx in
-                        Kernels.gatherScaledRows(from: pixels.baseAddress!, width: inputSize,
-                                                 indices: UnsafeBufferPointer(rebasing: idx[0..<batch]),
-                                                 into: workspace.input)
+                        loadBatch(images: pixels.baseAddress!, indices: UnsafeBufferPointer(rebasing: idx[0..<batch]),
+                                  workspace: workspace)
                     }
                     let totals = evaluate(parameters: p.baseAddress!, batch: batch, workspace: workspace)
                     lossSum += totals.lossSum

@@ -105,8 +105,7 @@ public struct Trainer: Sendable {
                             order.withUnsafeBufferPointer { o in
                                 let indices = UnsafeBufferPointer(rebasing: o[first..<(first + batch)])
                                 for (r, index) in indices.enumerated() { workspace.labels[r] = train.labels[Int(index)] }
-                                Kernels.gatherScaledRows(from: pixels.baseAddress!, width: model.inputSize,
-                                                         indices: indices, into: workspace.input)
+                                model.loadBatch(images: pixels.baseAddress!, indices: indices, workspace: workspace)
                             }
                         }
                         let totals = model.lossAndGradient(parameters: p.baseAddress!, gradients: g.baseAddress!,

@@ -1,0 +1,61 @@
+extension Kernels {
+    /// ``gatherScaledRows(from:width:indices:into:)`` with the rows split
+    /// across the threads of `threads` (whole blocks of eight rows each), and
+    /// ``findNonzeroColumns(m:n:a:lda:into:)`` of each thread's rows right
+    /// after it gathered them.
+    ///
+    /// - Returns: the number of listed columns over all row blocks.
+    @inlinable
+    @discardableResult
+    public static func parallelGatherScaledRows(
+        from bytes: UnsafePointer<UInt8>, width: Int,
+        indices: UnsafeBufferPointer<Int32>,
+        into output: UnsafeMutablePointer<Float>,
+        findingNonzerosInto pattern: NonzeroPattern,
+        threads: KernelThreads = .shared
+    ) -> Int {
+        let rows = indices.count
+        let rowBlocks = (rows + microRows - 1) / microRows
+        let parts = rows * width >= 8_192 ? min(threads.threadCount, rowBlocks) : 1
+        threads.run(parts: parts) { part in
+            let start = min(rows, rowBlocks * part / parts * microRows)
+            let end = min(rows, rowBlocks * (part + 1) / parts * microRows)
+            guard end > start else { return }
+            gatherScaledRows(from: bytes, width: width, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
+                             into: output + start * width)
+            findNonzeroColumns(m: end - start, n: width, a: output + start * width, lda: width,
+                               into: pattern.dropping(rowBlocks: start / microRows))
+        }
+        var listed = 0
+        for r in 0..<rowBlocks { listed += Int(pattern.counts[r]) }
+        return listed
+    }
+
+    /// ``transpose(m:n:a:lda:into:)`` with the columns of `A` (rows of `T`)
+    /// split across the threads of `threads` at multiples of 16, and
+    /// ``findNonzeroColumns(m:n:a:lda:into:)`` of each thread's rows of `T`
+    /// right after it wrote them.
+    ///
+    /// - Returns: the number of listed columns over all row blocks of `T`.
+    @inlinable
+    @discardableResult
+    public static func parallelTranspose(
+        m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, into t: UnsafeMutablePointer<Float>,
+        findingNonzerosInto pattern: NonzeroPattern,
+        threads: KernelThreads = .shared
+    ) -> Int {
+        let columnBlocks = (n + 15) / 16
+        let parts = m * n >= 8_192 ? min(threads.threadCount, columnBlocks) : 1
+        threads.run(parts: parts) { part in
+            let start = min(n, columnBlocks * part / parts * 16)
+            let end = min(n, columnBlocks * (part + 1) / parts * 16)
+            guard end > start else { return }
+            transpose(m: m, n: end - start, a: a + start, lda: lda, into: t + start * m)
+            findNonzeroColumns(m: end - start, n: m, a: t + start * m, lda: m,
+                               into: pattern.dropping(rowBlocks: start / microRows))
+        }
+        var listed = 0
+        for r in 0..<((n + microRows - 1) / microRows) { listed += Int(pattern.counts[r]) }
+        return listed
+    }
+}
