@@ -52,24 +52,6 @@ public enum Kernels {
         epilogue: Epilogue,
         workspace: UnsafeMutablePointer<Float>
     ) {
-        matmulColumns(m: m, n: n, columnStart: columnStart, columnEnd: columnEnd, k: k, a: a, lda: lda,
-                      inner: EveryInnerIndex(count: k), b: b, ldb: ldb, c: c, ldc: ldc,
-                      epilogue: epilogue, workspace: workspace)
-    }
-
-    /// ``matmulColumns(m:n:columnStart:columnEnd:k:a:lda:b:ldb:c:ldc:epilogue:workspace:)``
-    /// where the micro-kernel for rows `8r..<8r+8` visits only the inner
-    /// indices `p` that `inner` lists for row block `r` (all of `0..<k`, or
-    /// those where some of the eight rows of `A` is nonzero).
-    @inlinable
-    public static func matmulColumns<Inner: InnerIndexPattern>(
-        m: Int, n: Int, columnStart: Int, columnEnd: Int, k: Int,
-        a: UnsafePointer<Float>, lda: Int, inner: Inner,
-        b: UnsafePointer<Float>, ldb: Int,
-        c: UnsafeMutablePointer<Float>, ldc: Int,
-        epilogue: Epilogue,
-        workspace: UnsafeMutablePointer<Float>
-    ) {
         guard m > 0, columnEnd > columnStart else { return }
         if k == 0 {
             // A·B is the zero matrix; only the epilogue remains.
@@ -86,7 +68,7 @@ public enum Kernels {
             var i = 0
             while i < m {
                 let rows = min(microRows, m - i)
-                microKernel8x32(rows: rows, inner: inner.indices(rowBlock: i / microRows), a: a + i * lda, lda: lda,
+                microKernel8x32(rows: rows, k: k, a: a + i * lda, lda: lda,
                                 b: b + j, ldb: ldb, c: c + i * ldc + j, ldc: ldc)
                 applyEpilogue(epilogue, rows: rows, width: 32, c: c, ldc: ldc, row: i, column: j)
                 i += microRows
@@ -115,11 +97,11 @@ public enum Kernels {
             while i < m {
                 let rows = min(microRows, m - i)
                 if width == lanes {
-                    microKernel8x16(rows: rows, inner: inner.indices(rowBlock: i / microRows), a: a + i * lda, lda: lda,
+                    microKernel8x16(rows: rows, k: k, a: a + i * lda, lda: lda,
                                     b: panel, ldb: panelLD, c: c + i * ldc + j, ldc: ldc)
                 } else {
                     // Compute the tile 16 wide into scratch, keep its first `width` columns.
-                    microKernel8x16(rows: rows, inner: inner.indices(rowBlock: i / microRows), a: a + i * lda, lda: lda,
+                    microKernel8x16(rows: rows, k: k, a: a + i * lda, lda: lda,
                                     b: panel, ldb: panelLD, c: tile, ldc: lanes)
                     for r in 0..<rows {
                         for q in 0..<width { c[(i + r) * ldc + j + q] = tile[r * lanes + q] }
@@ -168,12 +150,11 @@ public enum Kernels {
         }
     }
 
-    /// `rows` (1...8) rows × 32 columns of `A·B` summed over the inner indices
-    /// `inner` in order, stored raw to `c`. Missing rows reuse the last real
-    /// row of `A` and are not stored.
+    /// `rows` (1...8) rows × 32 columns of `A·B`, stored raw to `c`. Missing
+    /// rows reuse the last real row of `A` and are not stored.
     @inlinable @inline(__always)
-    static func microKernel8x32<Inner: InnerIndices>(
-        rows: Int, inner: Inner, a: UnsafePointer<Float>, lda: Int,
+    static func microKernel8x32(
+        rows: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         let a0 = a
@@ -192,13 +173,12 @@ public enum Kernels {
         var c50 = SIMD16<Float>(), c51 = SIMD16<Float>()
         var c60 = SIMD16<Float>(), c61 = SIMD16<Float>()
         var c70 = SIMD16<Float>(), c71 = SIMD16<Float>()
-        let base = UnsafeRawPointer(b)
+        var bp = UnsafeRawPointer(b)
         let stride = ldb * MemoryLayout<Float>.stride
-        for t in 0..<inner.count {
-            let p = inner[t]
-            let bp = base + p &* stride
+        for p in 0..<k {
             let b0 = bp.loadUnaligned(as: SIMD16<Float>.self)
             let b1 = bp.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+            bp += stride
             var x = SIMD16<Float>(repeating: a0[p]); c00.addProduct(x, b0); c01.addProduct(x, b1)
             x = SIMD16<Float>(repeating: a1[p]); c10.addProduct(x, b0); c11.addProduct(x, b1)
             x = SIMD16<Float>(repeating: a2[p]); c20.addProduct(x, b0); c21.addProduct(x, b1)
@@ -230,11 +210,11 @@ public enum Kernels {
                       out.storeBytes(of: c71, toByteOffset: 7 * rowBytes + 64, as: SIMD16<Float>.self) }
     }
 
-    /// `rows` (1...8) rows × 16 columns of `A·B` summed over the inner indices
-    /// `inner` in order, stored raw to `c`; `b` is a panel at least 16 floats wide.
+    /// `rows` (1...8) rows × 16 columns of `A·B`, stored raw to `c`; `b` is a
+    /// panel at least 16 floats wide.
     @inlinable @inline(__always)
-    static func microKernel8x16<Inner: InnerIndices>(
-        rows: Int, inner: Inner, a: UnsafePointer<Float>, lda: Int,
+    static func microKernel8x16(
+        rows: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         let a0 = a
@@ -247,11 +227,11 @@ public enum Kernels {
         let a7 = a + min(7, rows - 1) * lda
         var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>(), c3 = SIMD16<Float>()
         var c4 = SIMD16<Float>(), c5 = SIMD16<Float>(), c6 = SIMD16<Float>(), c7 = SIMD16<Float>()
-        let base = UnsafeRawPointer(b)
+        var bp = UnsafeRawPointer(b)
         let stride = ldb * MemoryLayout<Float>.stride
-        for t in 0..<inner.count {
-            let p = inner[t]
-            let b0 = (base + p &* stride).loadUnaligned(as: SIMD16<Float>.self)
+        for p in 0..<k {
+            let b0 = bp.loadUnaligned(as: SIMD16<Float>.self)
+            bp += stride
             c0.addProduct(SIMD16<Float>(repeating: a0[p]), b0)
             c1.addProduct(SIMD16<Float>(repeating: a1[p]), b0)
             c2.addProduct(SIMD16<Float>(repeating: a2[p]), b0)

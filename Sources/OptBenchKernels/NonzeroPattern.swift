@@ -1,14 +1,14 @@
-/// For each block of ``Kernels/microRows`` (8) rows of a matrix `A`, the
+/// For each block of ``Kernels/sparseRows`` (4) rows of a matrix `A`, the
 /// columns where at least one of the block's rows is nonzero.
 ///
 /// Block `r`'s columns, in increasing order, are
 /// `indices[r·stride ..< r·stride + counts[r]]`. Built by
 /// ``Kernels/findNonzeroColumns(m:n:a:lda:into:)``; a product `A·B` given the
-/// pattern skips the inner indices where the micro-kernel's eight rows of `A`
+/// pattern skips the inner indices where the micro-kernel's four rows of `A`
 /// are all zero (see ``Kernels/parallelMatmul(m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:workspace:threads:)``).
 /// The memory belongs to whoever made the pattern (``allocate(rows:columns:)``
 /// and ``deallocate()``).
-public struct NonzeroPattern: InnerIndexPattern, @unchecked Sendable {
+public struct NonzeroPattern: @unchecked Sendable {
     /// Column indices, `stride` per row block.
     public let indices: UnsafeMutablePointer<Int32>
     /// Number of listed columns of each row block.
@@ -26,7 +26,7 @@ public struct NonzeroPattern: InnerIndexPattern, @unchecked Sendable {
 
     /// A pattern for a matrix of up to `rows` rows and up to `columns` columns.
     public static func allocate(rows: Int, columns: Int) -> NonzeroPattern {
-        let blocks = max(1, (rows + Kernels.microRows - 1) / Kernels.microRows)
+        let blocks = max(1, (rows + Kernels.sparseRows - 1) / Kernels.sparseRows)
         let stride = max(columns, 1)
         let indices = UnsafeMutablePointer<Int32>.allocate(capacity: blocks * stride)
         indices.initialize(repeating: 0, count: blocks * stride)
@@ -43,8 +43,8 @@ public struct NonzeroPattern: InnerIndexPattern, @unchecked Sendable {
 
     /// The listed columns of row block `rowBlock`.
     @inlinable @inline(__always)
-    public func indices(rowBlock: Int) -> ListedInnerIndices {
-        ListedInnerIndices(list: indices + rowBlock &* stride, count: Int(counts[rowBlock]))
+    public func indices(rowBlock: Int) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(start: indices + rowBlock &* stride, count: Int(counts[rowBlock]))
     }
 
     /// The first row block at which the listed columns so far reach `q/parts`
@@ -64,7 +64,7 @@ public struct NonzeroPattern: InnerIndexPattern, @unchecked Sendable {
         return block
     }
 
-    /// The pattern of the rows from `8·rowBlock` on.
+    /// The pattern of the rows from `4·rowBlocks` on.
     @inlinable
     public func dropping(rowBlocks: Int) -> NonzeroPattern {
         NonzeroPattern(indices: indices + rowBlocks * stride, counts: counts + rowBlocks, stride: stride)
@@ -72,13 +72,13 @@ public struct NonzeroPattern: InnerIndexPattern, @unchecked Sendable {
 }
 
 extension Kernels {
-    /// Lists, for each block of eight rows `8r..<8r+8` of the `m × n` matrix
+    /// Lists, for each block of four rows `4r..<4r+4` of the `m × n` matrix
     /// `A` (the last block may be shorter), the columns where some row of the
     /// block is nonzero, into `pattern` (whose `stride` is at least `n`).
     ///
     /// NaNs count as nonzero, so a product that skips the rest still
     /// propagates them. Rows are scanned 16 columns at a time; 16 columns of
-    /// zeros in all eight rows (an image's border) cost a few vector operations.
+    /// zeros in all four rows (an image's border) cost a few vector operations.
     ///
     /// - Returns: the number of listed columns over all row blocks.
     @inlinable
@@ -92,7 +92,7 @@ extension Kernels {
         withUnsafeTemporaryAllocation(of: SIMD16<Int32>.self, capacity: 1) { flagsBuffer in
             let flags = UnsafeMutableRawPointer(flagsBuffer.baseAddress!).assumingMemoryBound(to: Int32.self)
             while first < m {
-                let rows = min(microRows, m &- first)
+                let rows = min(sparseRows, m &- first)
                 let top = a + first &* lda
                 let out = pattern.indices + block &* pattern.stride
                 var count = 0
@@ -122,7 +122,7 @@ extension Kernels {
                 pattern.counts[block] = Int32(truncatingIfNeeded: count)
                 total &+= count
                 block &+= 1
-                first &+= microRows
+                first &+= sparseRows
             }
         }
         return total

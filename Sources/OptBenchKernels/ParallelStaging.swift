@@ -1,6 +1,6 @@
 extension Kernels {
     /// ``gatherScaledRows(from:width:indices:into:)`` with the rows split
-    /// across the threads of `threads` (whole blocks of eight rows each), and
+    /// across the threads of `threads` (whole blocks of four rows each), and
     /// ``findNonzeroColumns(m:n:a:lda:into:)`` of each thread's rows right
     /// after it gathered them.
     ///
@@ -15,16 +15,16 @@ extension Kernels {
         threads: KernelThreads = .shared
     ) -> Int {
         let rows = indices.count
-        let rowBlocks = (rows + microRows - 1) / microRows
+        let rowBlocks = (rows + sparseRows - 1) / sparseRows
         let parts = rows * width >= 8_192 ? min(threads.threadCount, rowBlocks) : 1
         threads.run(parts: parts) { part in
-            let start = min(rows, rowBlocks * part / parts * microRows)
-            let end = min(rows, rowBlocks * (part + 1) / parts * microRows)
+            let start = min(rows, rowBlocks * part / parts * sparseRows)
+            let end = min(rows, rowBlocks * (part + 1) / parts * sparseRows)
             guard end > start else { return }
             gatherScaledRows(from: bytes, width: width, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
                              into: output + start * width)
             findNonzeroColumns(m: end - start, n: width, a: output + start * width, lda: width,
-                               into: pattern.dropping(rowBlocks: start / microRows))
+                               into: pattern.dropping(rowBlocks: start / sparseRows))
         }
         var listed = 0
         for r in 0..<rowBlocks { listed += Int(pattern.counts[r]) }
@@ -52,10 +52,10 @@ extension Kernels {
             guard end > start else { return }
             transpose(m: m, n: end - start, a: a + start, lda: lda, into: t + start * m)
             findNonzeroColumns(m: end - start, n: m, a: t + start * m, lda: m,
-                               into: pattern.dropping(rowBlocks: start / microRows))
+                               into: pattern.dropping(rowBlocks: start / sparseRows))
         }
         var listed = 0
-        for r in 0..<((n + microRows - 1) / microRows) { listed += Int(pattern.counts[r]) }
+        for r in 0..<((n + sparseRows - 1) / sparseRows) { listed += Int(pattern.counts[r]) }
         return listed
     }
 }

@@ -2,22 +2,21 @@ import OptBenchKernels
 
 extension MLP {
     /// The first layer's products skip the zeros of their `A` (the input, or
-    /// its transpose) when the micro-kernel's row blocks of `A` are nonzero in
-    /// at most this fraction of the inner indices; above it, finding the zeros
-    /// and the indirect loads cost more than the skipped work saves
-    /// (measured with `optbench bench`). Either way the result is the same to
-    /// the last bit (see ``Kernels/parallelMatmul(m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:workspace:threads:)``).
+    /// its transpose) when the zero-skipping kernel's blocks of four rows of
+    /// `A` are nonzero in at most this fraction of the inner indices; above it,
+    /// finding the zeros and the smaller tiles cost more than the skipped work
+    /// saves (measured with `optbench bench`). Either way the result is the
+    /// same to the last bit (see ``Kernels/parallelMatmul(m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:workspace:threads:)``).
     ///
-    /// For Fashion-MNIST batches of 32, eight images are nonzero at about 87%
-    /// of the pixels (the forward product stays dense) and eight neighbouring
-    /// pixels are nonzero in about 72% of the images (the weight gradient
-    /// `Xᵀ·δ` skips the rest).
-    public static let zeroSkippingDensity = 0.8
+    /// In Fashion-MNIST, half of the pixels are 0: four images are nonzero at
+    /// about 79% of the pixels, four neighbouring pixels are nonzero in about
+    /// 62% of the images, and both of the first layer's products skip the rest.
+    public static let zeroSkippingDensity = 0.85
 
     /// Whether a product whose `A` has `rows` rows, `inner` columns and
     /// `listed` nonzero columns over its row blocks should skip the zeros.
     public static func skipsZeros(listed: Int, rows: Int, inner: Int) -> Bool {
-        let blocks = (rows + Kernels.microRows - 1) / Kernels.microRows
+        let blocks = (rows + Kernels.sparseRows - 1) / Kernels.sparseRows
         return Double(listed) <= zeroSkippingDensity * Double(blocks * inner)
     }
 

@@ -1,0 +1,238 @@
+extension Kernels {
+    /// Rows of `C` computed at once by the zero-skipping micro-kernels, and the
+    /// row-block size of a ``NonzeroPattern``. Four rows balance the work
+    /// skipped (the fewer rows, the more often all of them are zero) against
+    /// the loads per multiply-add (the fewer rows, the fewer products share a
+    /// loaded row of `B`).
+    public static let sparseRows = 4
+
+    /// `C[m×n] = epilogue(A[m×k] · B[k×n])` for the columns `columnStart..<columnEnd`
+    /// of `C` (`columnStart` a multiple of 16), visiting for each block of four
+    /// rows of `A` only the inner indices `p` that `nonzeros` lists for it
+    /// (where some of the four rows is nonzero):
+    ///
+    ///     C[i, j] = Σ_{p ∈ nonzeros(⌊i/4⌋), increasing} A[i, p] · B[p, j]
+    ///
+    /// Tiles of 4 rows × 64 columns are held in sixteen `SIMD16<Float>`
+    /// accumulators (then 4 × 32 and 4 × 16 at the right edge); for each listed
+    /// `p`, four vectors of row `p` of `B` are loaded and multiplied by the four
+    /// broadcast `A[i, p]` with fused multiply-adds. A last panel narrower than
+    /// 16 columns is first copied, zero-padded, into `workspace` (at least
+    /// ``matmulWorkspaceCount(k:)`` floats).
+    ///
+    /// The dense kernel adds the same products in the same order, starting from
+    /// +0; the products left out are `0·b`, and adding `0·b` to a sum leaves it
+    /// unchanged when `b` is finite (a sum that starts at +0 never becomes −0).
+    /// So for finite `B` the result equals
+    /// ``matmulColumns(m:n:columnStart:columnEnd:k:a:lda:b:ldb:c:ldc:epilogue:workspace:)``
+    /// bit for bit.
+    @inlinable
+    public static func sparseMatmulColumns(
+        m: Int, n: Int, columnStart: Int, columnEnd: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, nonzeros: NonzeroPattern,
+        b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        epilogue: Epilogue,
+        workspace: UnsafeMutablePointer<Float>
+    ) {
+        guard m > 0, columnEnd > columnStart else { return }
+        let tile = workspace + max(1, k) &* lanes
+        var j = columnStart
+        while j < columnEnd {
+            let remaining = columnEnd &- j
+            let width = remaining >= 64 ? 64 : remaining >= 32 ? 32 : min(16, remaining)
+            var panel = b + j
+            var panelLD = ldb
+            if width < lanes {
+                // Copy the narrow last panel into a zero-padded 16-wide buffer.
+                for p in 0..<k {
+                    let source = b + p &* ldb + j
+                    let target = workspace + p &* lanes
+                    for q in 0..<width { target[q] = source[q] }
+                    for q in width..<lanes { target[q] = 0 }
+                }
+                panel = UnsafePointer(workspace)
+                panelLD = lanes
+            }
+            var i = 0
+            while i < m {
+                let rows = min(sparseRows, m &- i)
+                let listed = nonzeros.indices(rowBlock: i / sparseRows)
+                let out = c + i &* ldc + j
+                switch width {
+                case 64:
+                    sparseKernel4x64(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD, c: out, ldc: ldc)
+                case 32:
+                    sparseKernel4x32(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD, c: out, ldc: ldc)
+                case 16:
+                    sparseKernel4x16(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD, c: out, ldc: ldc)
+                default:
+                    // 16 wide into the scratch tile; keep the first `width` columns.
+                    sparseKernel4x16(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD, c: tile, ldc: lanes)
+                    for r in 0..<rows {
+                        for q in 0..<width { out[r &* ldc &+ q] = tile[r &* lanes &+ q] }
+                    }
+                }
+                applyEpilogue(epilogue, rows: rows, width: width, c: c, ldc: ldc, row: i, column: j)
+                i &+= sparseRows
+            }
+            j &+= width
+        }
+    }
+
+    /// `rows` (1...4) rows × 64 columns of `A·B` over the `listed` inner
+    /// indices, stored raw to `c`. Missing rows reuse the last real row of `A`
+    /// and are not stored.
+    @inlinable @inline(__always)
+    static func sparseKernel4x64(rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
+                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda, a3 = a + min(3, rows - 1) * lda
+        var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c02 = SIMD16<Float>(), c03 = SIMD16<Float>()
+        var c10 = SIMD16<Float>(), c11 = SIMD16<Float>(), c12 = SIMD16<Float>(), c13 = SIMD16<Float>()
+        var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c22 = SIMD16<Float>(), c23 = SIMD16<Float>()
+        var c30 = SIMD16<Float>(), c31 = SIMD16<Float>(), c32 = SIMD16<Float>(), c33 = SIMD16<Float>()
+        let base = UnsafeRawPointer(b)
+        let stride = ldb &* MemoryLayout<Float>.stride
+        for index in listed {
+            let p = Int(index)
+            let row = base + p &* stride
+            let b0 = row.loadUnaligned(as: SIMD16<Float>.self)
+            let b1 = row.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+            let b2 = row.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+            let b3 = row.loadUnaligned(fromByteOffset: 192, as: SIMD16<Float>.self)
+            var x = SIMD16<Float>(repeating: a0[p])
+            c00.addProduct(x, b0); c01.addProduct(x, b1); c02.addProduct(x, b2); c03.addProduct(x, b3)
+            x = SIMD16<Float>(repeating: a1[p])
+            c10.addProduct(x, b0); c11.addProduct(x, b1); c12.addProduct(x, b2); c13.addProduct(x, b3)
+            x = SIMD16<Float>(repeating: a2[p])
+            c20.addProduct(x, b0); c21.addProduct(x, b1); c22.addProduct(x, b2); c23.addProduct(x, b3)
+            x = SIMD16<Float>(repeating: a3[p])
+            c30.addProduct(x, b0); c31.addProduct(x, b1); c32.addProduct(x, b2); c33.addProduct(x, b3)
+        }
+        var out = UnsafeMutableRawPointer(c)
+        let rowBytes = ldc &* MemoryLayout<Float>.stride
+        out.storeBytes(of: c00, as: SIMD16<Float>.self); out.storeBytes(of: c01, toByteOffset: 64, as: SIMD16<Float>.self)
+        out.storeBytes(of: c02, toByteOffset: 128, as: SIMD16<Float>.self); out.storeBytes(of: c03, toByteOffset: 192, as: SIMD16<Float>.self)
+        guard rows > 1 else { return }
+        out += rowBytes
+        out.storeBytes(of: c10, as: SIMD16<Float>.self); out.storeBytes(of: c11, toByteOffset: 64, as: SIMD16<Float>.self)
+        out.storeBytes(of: c12, toByteOffset: 128, as: SIMD16<Float>.self); out.storeBytes(of: c13, toByteOffset: 192, as: SIMD16<Float>.self)
+        guard rows > 2 else { return }
+        out += rowBytes
+        out.storeBytes(of: c20, as: SIMD16<Float>.self); out.storeBytes(of: c21, toByteOffset: 64, as: SIMD16<Float>.self)
+        out.storeBytes(of: c22, toByteOffset: 128, as: SIMD16<Float>.self); out.storeBytes(of: c23, toByteOffset: 192, as: SIMD16<Float>.self)
+        guard rows > 3 else { return }
+        out += rowBytes
+        out.storeBytes(of: c30, as: SIMD16<Float>.self); out.storeBytes(of: c31, toByteOffset: 64, as: SIMD16<Float>.self)
+        out.storeBytes(of: c32, toByteOffset: 128, as: SIMD16<Float>.self); out.storeBytes(of: c33, toByteOffset: 192, as: SIMD16<Float>.self)
+    }
+
+    /// `rows` (1...4) rows × 32 columns.
+    @inlinable @inline(__always)
+    static func sparseKernel4x32(rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
+                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda, a3 = a + min(3, rows - 1) * lda
+        var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
+        var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
+        let base = UnsafeRawPointer(b)
+        let stride = ldb &* MemoryLayout<Float>.stride
+        for index in listed {
+            let p = Int(index)
+            let row = base + p &* stride
+            let b0 = row.loadUnaligned(as: SIMD16<Float>.self)
+            let b1 = row.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+            var x = SIMD16<Float>(repeating: a0[p]); c00.addProduct(x, b0); c01.addProduct(x, b1)
+            x = SIMD16<Float>(repeating: a1[p]); c10.addProduct(x, b0); c11.addProduct(x, b1)
+            x = SIMD16<Float>(repeating: a2[p]); c20.addProduct(x, b0); c21.addProduct(x, b1)
+            x = SIMD16<Float>(repeating: a3[p]); c30.addProduct(x, b0); c31.addProduct(x, b1)
+        }
+        var out = UnsafeMutableRawPointer(c)
+        let rowBytes = ldc &* MemoryLayout<Float>.stride
+        out.storeBytes(of: c00, as: SIMD16<Float>.self); out.storeBytes(of: c01, toByteOffset: 64, as: SIMD16<Float>.self)
+        guard rows > 1 else { return }
+        out += rowBytes
+        out.storeBytes(of: c10, as: SIMD16<Float>.self); out.storeBytes(of: c11, toByteOffset: 64, as: SIMD16<Float>.self)
+        guard rows > 2 else { return }
+        out += rowBytes
+        out.storeBytes(of: c20, as: SIMD16<Float>.self); out.storeBytes(of: c21, toByteOffset: 64, as: SIMD16<Float>.self)
+        guard rows > 3 else { return }
+        out += rowBytes
+        out.storeBytes(of: c30, as: SIMD16<Float>.self); out.storeBytes(of: c31, toByteOffset: 64, as: SIMD16<Float>.self)
+    }
+
+    /// `rows` (1...4) rows × 16 columns; `b` is a panel at least 16 floats wide.
+    @inlinable @inline(__always)
+    static func sparseKernel4x16(rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
+                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda, a3 = a + min(3, rows - 1) * lda
+        var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>(), c3 = SIMD16<Float>()
+        let base = UnsafeRawPointer(b)
+        let stride = ldb &* MemoryLayout<Float>.stride
+        for index in listed {
+            let p = Int(index)
+            let b0 = (base + p &* stride).loadUnaligned(as: SIMD16<Float>.self)
+            c0.addProduct(SIMD16<Float>(repeating: a0[p]), b0)
+            c1.addProduct(SIMD16<Float>(repeating: a1[p]), b0)
+            c2.addProduct(SIMD16<Float>(repeating: a2[p]), b0)
+            c3.addProduct(SIMD16<Float>(repeating: a3[p]), b0)
+        }
+        let out = UnsafeMutableRawPointer(c)
+        let rowBytes = ldc &* MemoryLayout<Float>.stride
+        out.storeBytes(of: c0, as: SIMD16<Float>.self)
+        if rows > 1 { out.storeBytes(of: c1, toByteOffset: rowBytes, as: SIMD16<Float>.self) }
+        if rows > 2 { out.storeBytes(of: c2, toByteOffset: 2 &* rowBytes, as: SIMD16<Float>.self) }
+        if rows > 3 { out.storeBytes(of: c3, toByteOffset: 3 &* rowBytes, as: SIMD16<Float>.self) }
+    }
+
+    /// ``parallelMatmul(m:n:k:a:lda:b:ldb:c:ldc:epilogue:workspace:threads:)``
+    /// that skips the inner indices where all four rows of a row block of `A`
+    /// are zero, as listed by `pattern` (from ``findNonzeroColumns(m:n:a:lda:into:)``
+    /// on this `A`), with ``sparseMatmulColumns(m:n:columnStart:columnEnd:k:a:lda:nonzeros:b:ldb:c:ldc:epilogue:workspace:)``.
+    ///
+    /// For finite `B` the result equals the dense product bit for bit, for any
+    /// thread count. Products with few rows and wide outputs are split by
+    /// columns (at multiples of 32), the others by rows at the row-block
+    /// boundary that gives each thread about as many listed indices.
+    @inlinable
+    public static func parallelMatmul(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, skippingZerosOf pattern: NonzeroPattern,
+        b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        epilogue: Epilogue = .none,
+        workspace: UnsafeMutablePointer<Float>,
+        threads: KernelThreads = .shared
+    ) {
+        let threadCount = threads.threadCount
+        guard threadCount > 1, m * n * k >= parallelThreshold else {
+            sparseMatmulColumns(m: m, n: n, columnStart: 0, columnEnd: n, k: k, a: a, lda: lda, nonzeros: pattern,
+                                b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue, workspace: workspace)
+            return
+        }
+        let scratch = matmulWorkspaceCount(k: k)
+        let columnBlocks = (n + 31) / 32
+        if m < 64 * threadCount && (n >= 128 && columnBlocks >= threadCount || m < 8) {
+            let parts = min(threadCount, columnBlocks)
+            threads.run(parts: parts) { part in
+                let start = min(n, (columnBlocks * part / parts) * 32)
+                let end = min(n, (columnBlocks * (part + 1) / parts) * 32)
+                sparseMatmulColumns(m: m, n: n, columnStart: start, columnEnd: end, k: k, a: a, lda: lda,
+                                    nonzeros: pattern, b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue,
+                                    workspace: workspace + part * scratch)
+            }
+        } else {
+            let rowBlocks = (m + sparseRows - 1) / sparseRows
+            let parts = min(threadCount, rowBlocks)
+            threads.run(parts: parts) { part in
+                let start = min(m, pattern.rowBlockBoundary(part, of: parts, rowBlocks: rowBlocks) * sparseRows)
+                let end = min(m, pattern.rowBlockBoundary(part + 1, of: parts, rowBlocks: rowBlocks) * sparseRows)
+                guard end > start else { return }
+                let shifted: Epilogue
+                if case .reluMask(let h, let ldh) = epilogue { shifted = .reluMask(h + start * ldh, ldh: ldh) } else { shifted = epilogue }
+                sparseMatmulColumns(m: end - start, n: n, columnStart: 0, columnEnd: n, k: k, a: a + start * lda, lda: lda,
+                                    nonzeros: pattern.dropping(rowBlocks: start / sparseRows), b: b, ldb: ldb,
+                                    c: c + start * ldc, ldc: ldc, epilogue: shifted, workspace: workspace + part * scratch)
+            }
+        }
+    }
+}
