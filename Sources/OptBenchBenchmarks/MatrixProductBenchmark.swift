@@ -14,6 +14,15 @@ public struct MatrixProductCase: Sendable {
     /// and skips; `nil` for a dense product of random operands.
     public var sparseInput: [Float]? = nil
 
+    public init(name: String, m: Int, n: Int, k: Int, epilogue: String, sparseInput: [Float]? = nil) {
+        self.name = name
+        self.m = m
+        self.n = n
+        self.k = k
+        self.epilogue = epilogue
+        self.sparseInput = sparseInput
+    }
+
     /// `2·m·n·k`.
     public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 }

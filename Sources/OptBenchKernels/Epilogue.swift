@@ -14,3 +14,13 @@ public enum Epilogue {
     /// (`H` has the same shape as `C`, with leading dimension `ldh`).
     case reluMask(UnsafePointer<Float>, ldh: Int)
 }
+
+extension Epilogue {
+    /// The epilogue for the rows from `rows` on (the ReLU mask's rows move
+    /// with them; the others do not depend on the row).
+    @inlinable
+    public func droppingRows(_ rows: Int) -> Epilogue {
+        if case .reluMask(let h, let ldh) = self { return .reluMask(h + rows * ldh, ldh: ldh) }
+        return self
+    }
+}

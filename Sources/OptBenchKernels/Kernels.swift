@@ -62,6 +62,59 @@ public enum Kernels {
             }
             return
         }
+        // Large products are blocked so that their operands stay in cache: the
+        // inner dimension in blocks of `innerBlock` (the partial sums wait in C,
+        // so every element is still summed in order), and the rows in chunks.
+        let kBlock = k > blockedInnerThreshold ? innerBlock : k
+        let chunk = m * k > chunkedRowsThreshold ? rowChunk : m
+        var k0 = 0
+        while k0 < k {
+            let kLength = min(kBlock, k - k0)
+            let last = k0 + kLength == k
+            var i0 = 0
+            while i0 < m {
+                let rows = min(chunk, m - i0)
+                // Small products apply the epilogue tile by tile (still in L1);
+                // chunked ones over the chunk afterwards, row by row, which reads
+                // the ReLU mask sequentially.
+                let tileEpilogue = last && chunk == m
+                matmulBlock(m: rows, columnStart: columnStart, columnEnd: columnEnd, k: kLength,
+                            a: a + i0 * lda + k0, lda: lda, b: b + k0 * ldb, ldb: ldb,
+                            c: c + i0 * ldc, ldc: ldc, epilogue: tileEpilogue ? epilogue : .none,
+                            accumulate: k0 > 0, workspace: workspace)
+                if last && !tileEpilogue {
+                    applyEpilogue(epilogue.droppingRows(i0), rows: rows, width: columnEnd - columnStart,
+                                  c: c + i0 * ldc, ldc: ldc, row: 0, column: columnStart)
+                }
+                i0 += rows
+            }
+            k0 += kLength
+        }
+    }
+
+    /// Inner dimensions above this are summed in blocks of ``innerBlock``.
+    public static let blockedInnerThreshold = 1024
+    /// Block of the inner dimension of a large product: a 32-column panel of
+    /// 256 rows of `B` is 32 kB.
+    public static let innerBlock = 256
+    /// Products whose `A` has more elements than this (1 MB) are computed in
+    /// chunks of ``rowChunk`` rows, so that a chunk of `A` stays in cache while
+    /// the panels of `B` pass over it.
+    public static let chunkedRowsThreshold = 262_144
+    public static let rowChunk = 128
+
+    /// One block of ``matmulColumns(m:n:columnStart:columnEnd:k:a:lda:b:ldb:c:ldc:epilogue:workspace:)``:
+    /// `C (+)= A·B` for all `m` rows and the columns `columnStart..<columnEnd`,
+    /// adding to `C` when `accumulate`, then the epilogue.
+    @inlinable
+    static func matmulBlock(
+        m: Int, columnStart: Int, columnEnd: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        epilogue: Epilogue, accumulate: Bool,
+        workspace: UnsafeMutablePointer<Float>
+    ) {
         let tile = workspace + max(1, k) * lanes
         var j = columnStart
         while j + 32 <= columnEnd {
@@ -69,7 +122,7 @@ public enum Kernels {
             while i < m {
                 let rows = min(microRows, m - i)
                 microKernel8x32(rows: rows, k: k, a: a + i * lda, lda: lda,
-                                b: b + j, ldb: ldb, c: c + i * ldc + j, ldc: ldc)
+                                b: b + j, ldb: ldb, c: c + i * ldc + j, ldc: ldc, accumulate: accumulate)
                 applyEpilogue(epilogue, rows: rows, width: 32, c: c, ldc: ldc, row: i, column: j)
                 i += microRows
             }
@@ -98,11 +151,16 @@ public enum Kernels {
                 let rows = min(microRows, m - i)
                 if width == lanes {
                     microKernel8x16(rows: rows, k: k, a: a + i * lda, lda: lda,
-                                    b: panel, ldb: panelLD, c: c + i * ldc + j, ldc: ldc)
+                                    b: panel, ldb: panelLD, c: c + i * ldc + j, ldc: ldc, accumulate: accumulate)
                 } else {
                     // Compute the tile 16 wide into scratch, keep its first `width` columns.
+                    if accumulate {
+                        for r in 0..<rows {
+                            for q in 0..<lanes { tile[r * lanes + q] = q < width ? c[(i + r) * ldc + j + q] : 0 }
+                        }
+                    }
                     microKernel8x16(rows: rows, k: k, a: a + i * lda, lda: lda,
-                                    b: panel, ldb: panelLD, c: tile, ldc: lanes)
+                                    b: panel, ldb: panelLD, c: tile, ldc: lanes, accumulate: accumulate)
                     for r in 0..<rows {
                         for q in 0..<width { c[(i + r) * ldc + j + q] = tile[r * lanes + q] }
                     }
@@ -144,8 +202,20 @@ public enum Kernels {
             }
         case .reluMask(let h, let ldh):
             for r in row..<(row + rows) {
-                let out = c + r * ldc + column, mask = h + r * ldh + column
-                for q in 0..<width where !(mask[q] > 0) { out[q] = 0 }
+                let out = c + r * ldc + column, mask = UnsafePointer(h + r * ldh + column)
+                var q = 0
+                while q + lanes <= width {
+                    // Branch-free: keep where H > 0, else 0 (NaN in H gives 0, as `H > 0` is false).
+                    let kept = UnsafeRawPointer(mask + q).loadUnaligned(as: SIMD16<Float>.self) .> 0
+                    let value = UnsafeRawPointer(out + q).loadUnaligned(as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(out + q).storeBytes(of: SIMD16<Float>().replacing(with: value, where: kept),
+                                                                as: SIMD16<Float>.self)
+                    q += lanes
+                }
+                while q < width {
+                    if !(mask[q] > 0) { out[q] = 0 }
+                    q += 1
+                }
             }
         }
     }
@@ -155,7 +225,7 @@ public enum Kernels {
     @inlinable @inline(__always)
     static func microKernel8x32(
         rows: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
+        b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
         let a0 = a
         let a1 = a + min(1, rows - 1) * lda
@@ -173,6 +243,16 @@ public enum Kernels {
         var c50 = SIMD16<Float>(), c51 = SIMD16<Float>()
         var c60 = SIMD16<Float>(), c61 = SIMD16<Float>()
         var c70 = SIMD16<Float>(), c71 = SIMD16<Float>()
+        if accumulate {
+            // Start from the partial sums in C (rows beyond `rows` stay 0).
+            func load(_ r: Int, _ offset: Int) -> SIMD16<Float> {
+                r < rows ? UnsafeRawPointer(c + r * ldc + offset).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
+            }
+            c00 = load(0, 0); c01 = load(0, 16); c10 = load(1, 0); c11 = load(1, 16)
+            c20 = load(2, 0); c21 = load(2, 16); c30 = load(3, 0); c31 = load(3, 16)
+            c40 = load(4, 0); c41 = load(4, 16); c50 = load(5, 0); c51 = load(5, 16)
+            c60 = load(6, 0); c61 = load(6, 16); c70 = load(7, 0); c71 = load(7, 16)
+        }
         var bp = UnsafeRawPointer(b)
         let stride = ldb * MemoryLayout<Float>.stride
         for p in 0..<k {
@@ -215,7 +295,7 @@ public enum Kernels {
     @inlinable @inline(__always)
     static func microKernel8x16(
         rows: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
+        b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
         let a0 = a
         let a1 = a + min(1, rows - 1) * lda
@@ -227,6 +307,13 @@ public enum Kernels {
         let a7 = a + min(7, rows - 1) * lda
         var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>(), c3 = SIMD16<Float>()
         var c4 = SIMD16<Float>(), c5 = SIMD16<Float>(), c6 = SIMD16<Float>(), c7 = SIMD16<Float>()
+        if accumulate {
+            func load(_ r: Int) -> SIMD16<Float> {
+                r < rows ? UnsafeRawPointer(c + r * ldc).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
+            }
+            c0 = load(0); c1 = load(1); c2 = load(2); c3 = load(3)
+            c4 = load(4); c5 = load(5); c6 = load(6); c7 = load(7)
+        }
         var bp = UnsafeRawPointer(b)
         let stride = ldb * MemoryLayout<Float>.stride
         for p in 0..<k {

@@ -36,7 +36,48 @@ extension Kernels {
         workspace: UnsafeMutablePointer<Float>
     ) {
         guard m > 0, columnEnd > columnStart else { return }
+        // Blocked like the dense product: the inner dimension in blocks (each row
+        // block's list is cut at the block's bounds), the rows in chunks.
+        let kBlock = k > blockedInnerThreshold ? innerBlock : max(k, 1)
+        let chunk = m * k > chunkedRowsThreshold ? rowChunk : m
+        var k0 = 0
+        repeat {
+            let kEnd = min(k, k0 + kBlock)
+            var i0 = 0
+            while i0 < m {
+                let rows = min(chunk, m - i0)
+                // As in the dense product: the epilogue tile by tile for small
+                // products, over each chunk afterwards for chunked ones.
+                let tileEpilogue = kEnd == k && chunk == m
+                sparseMatmulBlock(m: rows, columnStart: columnStart, columnEnd: columnEnd, k: k, innerRange: k0..<kEnd,
+                                  a: a + i0 * lda, lda: lda, nonzeros: nonzeros.dropping(rowBlocks: i0 / sparseRows),
+                                  b: b, ldb: ldb, c: c + i0 * ldc, ldc: ldc,
+                                  epilogue: tileEpilogue ? epilogue : .none, accumulate: k0 > 0,
+                                  workspace: workspace)
+                if kEnd == k && !tileEpilogue {
+                    applyEpilogue(epilogue.droppingRows(i0), rows: rows, width: columnEnd - columnStart,
+                                  c: c + i0 * ldc, ldc: ldc, row: 0, column: columnStart)
+                }
+                i0 += rows
+            }
+            k0 = kEnd
+        } while k0 < k
+    }
+
+    /// One block of ``sparseMatmulColumns(m:n:columnStart:columnEnd:k:a:lda:nonzeros:b:ldb:c:ldc:epilogue:workspace:)``:
+    /// `C (+)= A·B` over the listed inner indices in `innerRange`, adding to `C`
+    /// when `accumulate`, then the epilogue.
+    @inlinable
+    static func sparseMatmulBlock(
+        m: Int, columnStart: Int, columnEnd: Int, k: Int, innerRange: Range<Int>,
+        a: UnsafePointer<Float>, lda: Int, nonzeros: NonzeroPattern,
+        b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        epilogue: Epilogue, accumulate: Bool,
+        workspace: UnsafeMutablePointer<Float>
+    ) {
         let tile = workspace + max(1, k) &* lanes
+        let wholeRange = innerRange.count == k
         var j = columnStart
         while j < columnEnd {
             let remaining = columnEnd &- j
@@ -44,8 +85,9 @@ extension Kernels {
             var panel = b + j
             var panelLD = ldb
             if width < lanes {
-                // Copy the narrow last panel into a zero-padded 16-wide buffer.
-                for p in 0..<k {
+                // Copy the narrow last panel into a zero-padded 16-wide buffer
+                // (its rows keep their indices).
+                for p in innerRange {
                     let source = b + p &* ldb + j
                     let target = workspace + p &* lanes
                     for q in 0..<width { target[q] = source[q] }
@@ -57,18 +99,28 @@ extension Kernels {
             var i = 0
             while i < m {
                 let rows = min(sparseRows, m &- i)
-                let listed = nonzeros.indices(rowBlock: i / sparseRows)
+                var listed = nonzeros.indices(rowBlock: i / sparseRows)
+                if !wholeRange { listed = slice(listed, to: innerRange) }
                 let out = c + i &* ldc + j
                 switch width {
                 case 64:
-                    sparseKernel4x64(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD, c: out, ldc: ldc)
+                    sparseKernel4x64(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD,
+                                     c: out, ldc: ldc, accumulate: accumulate)
                 case 32:
-                    sparseKernel4x32(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD, c: out, ldc: ldc)
+                    sparseKernel4x32(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD,
+                                     c: out, ldc: ldc, accumulate: accumulate)
                 case 16:
-                    sparseKernel4x16(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD, c: out, ldc: ldc)
+                    sparseKernel4x16(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD,
+                                     c: out, ldc: ldc, accumulate: accumulate)
                 default:
                     // 16 wide into the scratch tile; keep the first `width` columns.
-                    sparseKernel4x16(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD, c: tile, ldc: lanes)
+                    if accumulate {
+                        for r in 0..<rows {
+                            for q in 0..<lanes { tile[r &* lanes &+ q] = q < width ? out[r &* ldc &+ q] : 0 }
+                        }
+                    }
+                    sparseKernel4x16(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD,
+                                     c: tile, ldc: lanes, accumulate: accumulate)
                     for r in 0..<rows {
                         for q in 0..<width { out[r &* ldc &+ q] = tile[r &* lanes &+ q] }
                     }
@@ -80,17 +132,43 @@ extension Kernels {
         }
     }
 
+    /// The part of an increasing list that lies in `range` (two binary searches).
+    @inlinable
+    static func slice(_ list: UnsafeBufferPointer<Int32>, to range: Range<Int>) -> UnsafeBufferPointer<Int32> {
+        func firstIndex(notBelow bound: Int) -> Int {
+            var low = 0, high = list.count
+            while low < high {
+                let middle = (low + high) / 2
+                if Int(list[middle]) < bound { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        let start = firstIndex(notBelow: range.lowerBound), end = firstIndex(notBelow: range.upperBound)
+        return UnsafeBufferPointer(rebasing: list[start..<end])
+    }
+
     /// `rows` (1...4) rows × 64 columns of `A·B` over the `listed` inner
     /// indices, stored raw to `c`. Missing rows reuse the last real row of `A`
     /// and are not stored.
     @inlinable @inline(__always)
     static func sparseKernel4x64(rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
-                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                 accumulate: Bool) {
         let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda, a3 = a + min(3, rows - 1) * lda
         var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c02 = SIMD16<Float>(), c03 = SIMD16<Float>()
         var c10 = SIMD16<Float>(), c11 = SIMD16<Float>(), c12 = SIMD16<Float>(), c13 = SIMD16<Float>()
         var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c22 = SIMD16<Float>(), c23 = SIMD16<Float>()
         var c30 = SIMD16<Float>(), c31 = SIMD16<Float>(), c32 = SIMD16<Float>(), c33 = SIMD16<Float>()
+        if accumulate {
+            // Start from the partial sums in C (rows beyond `rows` stay 0).
+            func load(_ r: Int, _ offset: Int) -> SIMD16<Float> {
+                r < rows ? UnsafeRawPointer(c + r * ldc + offset).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
+            }
+            c00 = load(0, 0); c01 = load(0, 16); c02 = load(0, 32); c03 = load(0, 48)
+            c10 = load(1, 0); c11 = load(1, 16); c12 = load(1, 32); c13 = load(1, 48)
+            c20 = load(2, 0); c21 = load(2, 16); c22 = load(2, 32); c23 = load(2, 48)
+            c30 = load(3, 0); c31 = load(3, 16); c32 = load(3, 32); c33 = load(3, 48)
+        }
         let base = UnsafeRawPointer(b)
         let stride = ldb &* MemoryLayout<Float>.stride
         for index in listed {
@@ -130,10 +208,18 @@ extension Kernels {
     /// `rows` (1...4) rows × 32 columns.
     @inlinable @inline(__always)
     static func sparseKernel4x32(rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
-                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                 accumulate: Bool) {
         let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda, a3 = a + min(3, rows - 1) * lda
         var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
         var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
+        if accumulate {
+            func load(_ r: Int, _ offset: Int) -> SIMD16<Float> {
+                r < rows ? UnsafeRawPointer(c + r * ldc + offset).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
+            }
+            c00 = load(0, 0); c01 = load(0, 16); c10 = load(1, 0); c11 = load(1, 16)
+            c20 = load(2, 0); c21 = load(2, 16); c30 = load(3, 0); c31 = load(3, 16)
+        }
         let base = UnsafeRawPointer(b)
         let stride = ldb &* MemoryLayout<Float>.stride
         for index in listed {
@@ -163,9 +249,16 @@ extension Kernels {
     /// `rows` (1...4) rows × 16 columns; `b` is a panel at least 16 floats wide.
     @inlinable @inline(__always)
     static func sparseKernel4x16(rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
-                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                 accumulate: Bool) {
         let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda, a3 = a + min(3, rows - 1) * lda
         var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>(), c3 = SIMD16<Float>()
+        if accumulate {
+            func load(_ r: Int) -> SIMD16<Float> {
+                r < rows ? UnsafeRawPointer(c + r * ldc).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
+            }
+            c0 = load(0); c1 = load(1); c2 = load(2); c3 = load(3)
+        }
         let base = UnsafeRawPointer(b)
         let stride = ldb &* MemoryLayout<Float>.stride
         for index in listed {

@@ -53,7 +53,7 @@ struct BenchCommand: ParsableCommand {
         if !skipped.contains("products") {
             let single = KernelThreads(threadCount: 1)
             print("\nmatrix products of one training step, GFLOP/s on 1 thread and on \(KernelThreads.shared.threadCount)")
-            print("(\"zeros skipped\": on the first training images, skipping the columns where 8 rows of A are 0;")
+            print("(\"zeros skipped\": on the first training images, skipping the columns where 4 rows of A are 0;")
             print(" GFLOP/s count the skipped multiply-adds too; * = what training runs)")
             for batch in [32, 256] {
                 var total = (one: 0.0, all: 0.0)

@@ -3,13 +3,16 @@ import Testing
 
 /// Shapes that hit every path of the blocked kernel: full 8×32 tiles, 16-wide
 /// panels, the zero-padded panel narrower than 16 columns, partial row blocks
-/// (m not a multiple of 8), single rows and columns, and an empty inner
-/// dimension. The layer shapes of the real network (batch 32 and the last
+/// (m not a multiple of 8), single rows and columns, an empty inner
+/// dimension, and the cache blocking of large products. The layer shapes of the real network (batch 32 and the last
 /// batch of 24, widths 10, 100, 300) are included.
 let matmulShapes: [(m: Int, n: Int, k: Int)] = [
     (1, 1, 1), (7, 13, 5), (8, 32, 1), (9, 33, 17), (1, 300, 20), (24, 10, 31),
     (24, 100, 9), (5, 300, 3), (17, 16, 8), (16, 48, 2), (3, 47, 6), (32, 10, 100),
     (2, 1, 40), (4, 5, 0), (9, 33, 0), (1, 17, 0),
+    // Blocked: an inner dimension above Kernels.blockedInnerThreshold, and an
+    // A above Kernels.chunkedRowsThreshold elements (rows in chunks).
+    (11, 37, 1300), (600, 21, 450),
 ]
 
 /// Padding of the leading dimensions: dense operands, and submatrices of wider

@@ -52,7 +52,7 @@ struct ZeroSkippingTests {
     @Test("parallelMatmul skipping zeros equals the dense product bit for bit",
           arguments: [[1, 1, 1], [7, 13, 5], [9, 33, 17], [32, 300, 784], [24, 300, 784], [784, 300, 32],
                       [784, 100, 24], [15, 100, 50], [57, 130, 9], [8, 21, 40], [3, 47, 0], [6, 200, 30], [5, 64, 7],
-                      [2, 96, 100]])
+                      [2, 96, 100], [13, 45, 1300], [560, 21, 480]])
     func matchesDense(shape: [Int]) {
         let problem = MatmulProblem(m: shape[0], n: shape[1], k: shape[2], padA: 1, padB: 3, padC: 5, padH: 2,
                                     seed: UInt64(shape[0] * 13 + shape[1] * 7 + shape[2]), zeros: true)
