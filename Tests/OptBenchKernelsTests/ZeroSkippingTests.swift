@@ -87,3 +87,76 @@ struct ZeroSkippingTests {
         }
     }
 }
+
+/// Loading a batch and transposing it on several threads, each thread finding
+/// the zeros of what it wrote, gives what the one-thread kernels give.
+@Suite("Parallel staging")
+struct ParallelStagingTests {
+    /// Image-like bytes: a zero border, zeros inside, every byte value.
+    static func images(count: Int, width: Int, seed: UInt64) -> [UInt8] {
+        var rng = TestRandom(seed: seed)
+        return (0..<(count * width)).map { q in
+            let p = q % width
+            return p < 3 || p % 7 == 0 || rng.next() % 3 == 0 ? 0 : UInt8(truncatingIfNeeded: rng.next())
+        }
+    }
+
+    static func lists(_ pattern: NonzeroPattern, blocks: Int) -> [[Int32]] {
+        (0..<blocks).map { Array(pattern.indices(rowBlock: $0)) }
+    }
+
+    @Test("parallelGatherScaledRows equals gatherScaledRows and findNonzeroColumns",
+          arguments: [(1, 784), (7, 784), (32, 784), (24, 784), (45, 100), (256, 784)])
+    func gather(rows: Int, width: Int) {
+        let bytes = Self.images(count: 300, width: width, seed: UInt64(rows * width))
+        var rng = TestRandom(seed: 7)
+        let indices = (0..<rows).map { _ in Int32(rng.next() % 300) }
+        var expected = [Float](repeating: 0, count: rows * width)
+        let expectedPattern = NonzeroPattern.allocate(rows: rows, columns: width)
+        defer { expectedPattern.deallocate() }
+        bytes.withUnsafeBufferPointer { b in
+            indices.withUnsafeBufferPointer { idx in
+                Kernels.gatherScaledRows(from: b.baseAddress!, width: width, indices: idx, into: &expected)
+            }
+        }
+        let expectedTotal = Kernels.findNonzeroColumns(m: rows, n: width, a: expected, lda: width, into: expectedPattern)
+        let blocks = (rows + 3) / 4
+        for pool in [KernelThreads(threadCount: 1)] + testPools {
+            var output = [Float](repeating: .nan, count: rows * width)
+            let pattern = NonzeroPattern.allocate(rows: rows, columns: width)
+            defer { pattern.deallocate() }
+            let total = bytes.withUnsafeBufferPointer { b in
+                indices.withUnsafeBufferPointer { idx in
+                    Kernels.parallelGatherScaledRows(from: b.baseAddress!, width: width, indices: idx, into: &output,
+                                                     findingNonzerosInto: pattern, threads: pool)
+                }
+            }
+            #expect(output == expected, "\(pool.threadCount) threads")
+            #expect(total == expectedTotal)
+            #expect(Self.lists(pattern, blocks: blocks) == Self.lists(expectedPattern, blocks: blocks))
+        }
+    }
+
+    @Test("parallelTranspose equals transpose and findNonzeroColumns",
+          arguments: [(32, 784), (24, 784), (5, 40), (256, 784), (33, 17)])
+    func transpose(m: Int, n: Int) {
+        var rng = TestRandom(seed: UInt64(m + n))
+        let a: [Float] = (0..<(m * n)).map { q in q % 5 == 0 || rng.next() % 2 == 0 ? 0 : rng.float(in: -1, 1) }
+        var expected = [Float](repeating: 0, count: m * n)
+        Kernels.transpose(m: m, n: n, a: a, lda: n, into: &expected)
+        let expectedPattern = NonzeroPattern.allocate(rows: n, columns: m)
+        defer { expectedPattern.deallocate() }
+        let expectedTotal = Kernels.findNonzeroColumns(m: n, n: m, a: expected, lda: m, into: expectedPattern)
+        let blocks = (n + 3) / 4
+        for pool in [KernelThreads(threadCount: 1)] + testPools {
+            var t = [Float](repeating: .nan, count: m * n)
+            let pattern = NonzeroPattern.allocate(rows: n, columns: m)
+            defer { pattern.deallocate() }
+            let total = Kernels.parallelTranspose(m: m, n: n, a: a, lda: n, into: &t, findingNonzerosInto: pattern,
+                                                  threads: pool)
+            #expect(t.map(\.bitPattern) == expected.map(\.bitPattern), "\(pool.threadCount) threads")
+            #expect(total == expectedTotal)
+            #expect(Self.lists(pattern, blocks: blocks) == Self.lists(expectedPattern, blocks: blocks))
+        }
+    }
+}
