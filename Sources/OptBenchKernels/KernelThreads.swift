@@ -19,6 +19,10 @@ public final class KernelThreads: @unchecked Sendable {
     /// active processors (at most 8).
     public static let shared = KernelThreads(threadCount: KernelThreads.defaultThreadCount)
 
+    /// A pool without workers: every job runs on its caller. For kernels called
+    /// inside a part of another pool's job (jobs do not nest), from any thread.
+    public static let single = KernelThreads(threadCount: 1)
+
     /// `OPTBENCH_THREADS` if set to a positive number, else the active
     /// processor count, capped at 8.
     public static var defaultThreadCount: Int {

@@ -94,48 +94,82 @@ extension MLP {
             m: batch, n: classCount, logits: workspace.activations[last], ldz: classCount,
             labels: workspace.labels, gradient: workspace.deltas[last],
             predictions: workspace.predictions)
-        for l in stride(from: last, through: 0, by: -1) {
-            let layer = layers[l]
-            let delta = UnsafePointer(workspace.deltas[l])
-            let previous = l == 0 ? UnsafePointer(workspace.input) : UnsafePointer(workspace.activations[l - 1])
-            // ∂W = A_{l−1}ᵀ · δ : (inputs × B) · (B × outputs)
-            var skipsZeros = false
-            if l == 0 {
-                let listed = Kernels.parallelTranspose(m: batch, n: layer.inputs, a: previous, lda: layer.inputs,
-                                                       into: workspace.transposed,
-                                                       findingNonzerosInto: workspace.transposedInputNonzeros)
-                skipsZeros = Self.skipsZeros(listed: listed, rows: layer.inputs, inner: batch)
-            } else {
-                Kernels.transpose(m: batch, n: layer.inputs, a: previous, lda: layer.inputs, into: workspace.transposed)
-            }
-            if skipsZeros {
-                Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: batch,
-                                       a: workspace.transposed, lda: batch,
-                                       skippingZerosOf: workspace.transposedInputNonzeros,
-                                       b: delta, ldb: layer.outputs,
-                                       c: gradients + layer.weightOffset, ldc: layer.outputs,
-                                       workspace: workspace.kernelScratch)
-            } else {
-                Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: batch,
-                                       a: workspace.transposed, lda: batch,
-                                       b: delta, ldb: layer.outputs,
-                                       c: gradients + layer.weightOffset, ldc: layer.outputs,
-                                       workspace: workspace.kernelScratch)
-            }
+        for l in stride(from: last, through: 1, by: -1) {
+            backwardHidden(layer: l, parameters: parameters, gradients: gradients, batch: batch, workspace: workspace)
+        }
+        // The first layer: ∂W₁ = Xᵀ · δ₁ (skipping the input's zeros when it pays); no δ for the input.
+        let layer = layers[0]
+        let delta = UnsafePointer(workspace.deltas[0])
+        let listed = Kernels.parallelTranspose(m: batch, n: layer.inputs, a: workspace.input, lda: layer.inputs,
+                                               into: workspace.transposed,
+                                               findingNonzerosInto: workspace.transposedInputNonzeros)
+        if Self.skipsZeros(listed: listed, rows: layer.inputs, inner: batch) {
+            Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: batch,
+                                   a: workspace.transposed, lda: batch,
+                                   skippingZerosOf: workspace.transposedInputNonzeros,
+                                   b: delta, ldb: layer.outputs,
+                                   c: gradients + layer.weightOffset, ldc: layer.outputs,
+                                   workspace: workspace.kernelScratch)
+        } else {
+            Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: batch,
+                                   a: workspace.transposed, lda: batch,
+                                   b: delta, ldb: layer.outputs,
+                                   c: gradients + layer.weightOffset, ldc: layer.outputs,
+                                   workspace: workspace.kernelScratch)
+        }
+        Kernels.columnSums(m: batch, n: layer.outputs, a: delta, lda: layer.outputs,
+                           into: gradients + layer.biasOffset)
+        return totals
+    }
+
+    /// Backward through layer `l > 0`: its gradients `∂W_l = A_{l−1}ᵀ·δ_l`,
+    /// `∂b_l = Σ_rows δ_l`, and the previous layer's `δ_{l−1} = (δ_l·W_lᵀ) ⊙ [A_{l−1} > 0]`.
+    ///
+    /// The two products are independent and of the same size (inputs ×
+    /// outputs × batch multiply-adds), so with two threads each runs whole on
+    /// its own thread, transposing its own operand: one hand-over instead of
+    /// four, and no serial transposes. Each product is computed by the same
+    /// kernel either way, so the results do not change.
+    func backwardHidden(layer l: Int, parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
+                        batch: Int, workspace: MLPWorkspace) {
+        let layer = layers[l]
+        let delta = UnsafePointer(workspace.deltas[l])
+        let previous = UnsafePointer(workspace.activations[l - 1])
+        let threads = KernelThreads.shared
+        let work = layer.inputs * layer.outputs * batch
+        let paired = threads.threadCount >= 2 && (threads.threadCount == 2 || work < 2_000_000)
+        // ∂W = A_{l−1}ᵀ · δ : (inputs × B) · (B × outputs)
+        func weightGradient(scratch: UnsafeMutablePointer<Float>, threads: KernelThreads) {
+            Kernels.transpose(m: batch, n: layer.inputs, a: previous, lda: layer.inputs, into: workspace.transposed)
+            Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: batch,
+                                   a: workspace.transposed, lda: batch,
+                                   b: delta, ldb: layer.outputs,
+                                   c: gradients + layer.weightOffset, ldc: layer.outputs,
+                                   workspace: scratch, threads: threads)
             Kernels.columnSums(m: batch, n: layer.outputs, a: delta, lda: layer.outputs,
                                into: gradients + layer.biasOffset)
-            guard l > 0 else { continue }
-            // δ_{l−1} = (δ · Wᵀ) ⊙ [A_{l−1} > 0] : (B × outputs) · (outputs × inputs)
+        }
+        // δ_{l−1} = (δ · Wᵀ) ⊙ [A_{l−1} > 0] : (B × outputs) · (outputs × inputs)
+        func previousDelta(scratch: UnsafeMutablePointer<Float>, threads: KernelThreads) {
             Kernels.transpose(m: layer.inputs, n: layer.outputs, a: parameters + layer.weightOffset,
                               lda: layer.outputs, into: workspace.transposedWeights)
             Kernels.parallelMatmul(m: batch, n: layer.inputs, k: layer.outputs,
-                           a: delta, lda: layer.outputs,
-                           b: workspace.transposedWeights, ldb: layer.inputs,
-                           c: workspace.deltas[l - 1], ldc: layer.inputs,
-                           epilogue: .reluMask(previous, ldh: layer.inputs),
-                           workspace: workspace.kernelScratch)
+                                   a: delta, lda: layer.outputs,
+                                   b: workspace.transposedWeights, ldb: layer.inputs,
+                                   c: workspace.deltas[l - 1], ldc: layer.inputs,
+                                   epilogue: .reluMask(previous, ldh: layer.inputs),
+                                   workspace: scratch, threads: threads)
         }
-        return totals
+        if paired {
+            let one = KernelThreads.single
+            threads.run(parts: 2) { part in
+                let scratch = workspace.kernelScratch + part * workspace.scratchPerThread
+                if part == 0 { weightGradient(scratch: scratch, threads: one) } else { previousDelta(scratch: scratch, threads: one) }
+            }
+        } else {
+            weightGradient(scratch: workspace.kernelScratch, threads: threads)
+            previousDelta(scratch: workspace.kernelScratch, threads: threads)
+        }
     }
 
     /// Forward pass and loss without gradients: the summed cross-entropy and

@@ -23,6 +23,8 @@ public final class MLPWorkspace {
     let transposed: UnsafeMutablePointer<Float>
     let transposedWeights: UnsafeMutablePointer<Float>
     let kernelScratch: UnsafeMutablePointer<Float>
+    /// Floats of `kernelScratch` per thread.
+    let scratchPerThread: Int
     /// Where the input (and its transpose) is nonzero, per block of eight
     /// rows: the first layer's products skip the zeros.
     let inputNonzeros: NonzeroPattern
@@ -50,6 +52,7 @@ public final class MLPWorkspace {
         let widest = model.architecture.layerWidths.max() ?? 1
         transposed = floats(capacity * widest)
         transposedWeights = floats(model.layers.dropFirst().map { $0.inputs * $0.outputs }.max() ?? 1)
+        scratchPerThread = Kernels.matmulWorkspaceCount(k: max(widest, capacity))
         kernelScratch = floats(Kernels.parallelMatmulWorkspaceCount(k: max(widest, capacity)))
         inputNonzeros = .allocate(rows: capacity, columns: model.inputSize)
         transposedInputNonzeros = .allocate(rows: model.inputSize, columns: capacity)
