@@ -10,9 +10,15 @@ struct GradientCase: CustomTestStringConvertible, Sendable {
     let batch: Int
     /// Check every `stride`-th parameter (all of them for the small networks).
     let stride: Int
+    /// Image-like inputs, half zeros: the first layer skips them.
+    var sparse = false
 
     var model: MLP { MLP(MLPArchitecture(inputSize: inputSize, hiddenSizes: hidden, classCount: classes)) }
-    var testDescription: String { "\(inputSize)-\(hidden)-\(classes), batch \(batch)" }
+    var testDescription: String { "\(inputSize)-\(hidden)-\(classes), batch \(batch)\(sparse ? ", sparse inputs" : "")" }
+
+    func problem(seed: UInt64) -> GradientProblem {
+        GradientProblem(model: model, batch: batch, seed: seed, sparseInputs: sparse)
+    }
 
     static let all: [GradientCase] = [
         GradientCase(inputSize: 7, hidden: [5, 4], classes: 3, batch: 6, stride: 1),
@@ -22,6 +28,9 @@ struct GradientCase: CustomTestStringConvertible, Sendable {
         GradientCase(inputSize: 9, hidden: [6], classes: 10, batch: 32, stride: 1),
         // Wide enough for the 8×32 tiles and the 16-wide panels of every product.
         GradientCase(inputSize: 20, hidden: [40, 17], classes: 10, batch: 9, stride: 7),
+        // Both first-layer products skip zeros (MLP.zeroSkippingDensity).
+        GradientCase(inputSize: 48, hidden: [70, 9], classes: 4, batch: 13, stride: 5, sparse: true),
+        GradientCase(inputSize: 33, hidden: [], classes: 3, batch: 8, stride: 1, sparse: true),
     ]
 }
 
@@ -38,7 +47,7 @@ struct GradientTests {
     /// flips a ReLU (a kink) are skipped and counted.
     @Test("lossAndGradient matches finite differences of the Double reference", arguments: GradientCase.all)
     func finiteDifferences(_ c: GradientCase) {
-        let problem = GradientProblem(model: c.model, batch: c.batch, seed: UInt64(c.batch * 13 + c.inputSize))
+        let problem = c.problem(seed: UInt64(c.batch * 13 + c.inputSize))
         let (gradient, _) = problem.gradient()
         let base = problem.parameters.map(Double.init)
         let basePattern = problem.referenceForward(parameters: base).pattern
@@ -73,7 +82,7 @@ struct GradientTests {
     /// summed cross-entropy and argmax matches (checked against Double).
     @Test("lossAndGradient returns the summed loss and correct count", arguments: GradientCase.all)
     func totals(_ c: GradientCase) {
-        let problem = GradientProblem(model: c.model, batch: c.batch, seed: 5)
+        let problem = c.problem(seed: 5)
         let (gradient, totals) = problem.gradient()
         let reference = problem.referenceForward()
         #expect(abs(totals.lossSum - reference.meanLoss * Double(c.batch)) <= 1e-5 * Double(c.batch))
@@ -92,7 +101,7 @@ struct GradientTests {
     /// to 40 terms of size ≲1 carry errors of a few 1e-7.
     @Test("forward logits match the Double reference within 1e-5", arguments: GradientCase.all)
     func forwardLogits(_ c: GradientCase) {
-        let problem = GradientProblem(model: c.model, batch: c.batch, seed: 21)
+        let problem = c.problem(seed: 21)
         let workspace = problem.workspace()
         problem.parameters.withUnsafeBufferPointer { p in
             c.model.forward(parameters: p.baseAddress!, batch: c.batch, workspace: workspace)
@@ -113,7 +122,7 @@ struct GradientTests {
     /// different batch, gives the same bits too (no stale data leaks in).
     @Test("lossAndGradient is deterministic and independent of workspace history", arguments: GradientCase.all)
     func deterministic(_ c: GradientCase) {
-        let problem = GradientProblem(model: c.model, batch: c.batch, seed: 8)
+        let problem = c.problem(seed: 8)
         let workspace = problem.workspace()
         let first = problem.gradient(workspace: workspace)
         let second = problem.gradient(workspace: workspace)
@@ -138,7 +147,7 @@ struct GradientTests {
     /// predictions that are their argmax.
     @Test("evaluate agrees with lossAndGradient", arguments: GradientCase.all)
     func evaluate(_ c: GradientCase) {
-        let problem = GradientProblem(model: c.model, batch: c.batch, seed: 3)
+        let problem = c.problem(seed: 3)
         let (_, totals) = problem.gradient()
         let workspace = problem.workspace()
         let evaluated = problem.parameters.withUnsafeBufferPointer { p in
@@ -159,5 +168,45 @@ struct GradientTests {
             #expect(abs(total - 1) <= 1e-5)
             #expect(Int(workspace.predictions[r]) == row.firstIndex(of: maximum)! - r * c.classes)
         }
+    }
+
+    /// `loadBatch` (both threads gathering, each finding the zeros of its rows
+    /// for the next forward pass) fills the input as `gatherScaledRows` does,
+    /// and the gradient is the same to the bit as with the input written
+    /// directly (where the forward pass finds the zeros itself).
+    @Test("loadBatch gives the same input and gradient as writing the input directly")
+    func loadBatch() {
+        let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [40], classCount: 10))
+        var rng = SeededGenerator(seed: 5, stream: 1)
+        let images: [UInt8] = (0..<(50 * 784)).map { q in
+            let p = q % 784
+            return p < 100 || p % 5 == 0 || rng.nextUnitFloat() < 0.4 ? 0 : UInt8(rng.nextInt(below: 256))
+        }
+        let indices: [Int32] = (0..<32).map { _ in Int32(rng.nextInt(below: 50)) }
+        let parameters = model.initialParameters(seed: 3)
+        func gradient(loaded: Bool) -> (input: [Float], gradient: [Float]) {
+            let workspace = MLPWorkspace(model: model, capacity: 32)
+            for r in 0..<32 { workspace.labels[r] = UInt8(r % 10) }
+            images.withUnsafeBufferPointer { bytes in
+                indices.withUnsafeBufferPointer { idx in
+                    if loaded {
+                        model.loadBatch(images: bytes.baseAddress!, indices: idx, workspace: workspace)
+                    } else {
+                        Kernels.gatherScaledRows(from: bytes.baseAddress!, width: 784, indices: idx, into: workspace.input)
+                    }
+                }
+            }
+            var gradient = [Float](repeating: .nan, count: model.parameterCount)
+            parameters.withUnsafeBufferPointer { p in
+                gradient.withUnsafeMutableBufferPointer { g in
+                    _ = model.lossAndGradient(parameters: p.baseAddress!, gradients: g.baseAddress!, batch: 32, workspace: workspace)
+                }
+            }
+            return (Array(UnsafeBufferPointer(start: workspace.input, count: 32 * 784)), gradient)
+        }
+        let loaded = gradient(loaded: true), direct = gradient(loaded: false)
+        #expect(loaded.input == direct.input)
+        #expect(loaded.gradient.map(\.bitPattern) == direct.gradient.map(\.bitPattern))
+        #expect(!loaded.gradient.contains { $0.isNaN })
     }
 }

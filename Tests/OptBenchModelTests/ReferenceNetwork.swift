@@ -66,11 +66,17 @@ struct GradientProblem {
     let labels: [UInt8]
     let parameters: [Float]
 
-    init(model: MLP, batch: Int, seed: UInt64) {
+    /// With `sparseInputs`, inputs look like images: every third feature and
+    /// about half of the others are 0, so that the first layer skips zeros.
+    init(model: MLP, batch: Int, seed: UInt64, sparseInputs: Bool = false) {
         self.model = model
         self.batch = batch
         var rng = SeededGenerator(seed: seed, stream: 99)
-        inputs = (0..<(batch * model.inputSize)).map { _ in rng.nextUnitFloat() }
+        inputs = (0..<(batch * model.inputSize)).map { q in
+            let x = rng.nextUnitFloat()
+            guard sparseInputs else { return x }
+            return (q % model.inputSize) % 3 == 0 || rng.nextUnitFloat() < 0.5 ? 0 : x
+        }
         labels = (0..<batch).map { _ in UInt8(rng.nextInt(below: model.classCount)) }
         var parameters = model.initialParameters(seed: seed)
         for layer in model.layers {
