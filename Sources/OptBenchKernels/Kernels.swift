@@ -43,6 +43,9 @@ public enum Kernels {
     /// The part of ``matmul(m:n:k:a:lda:b:ldb:c:ldc:epilogue:workspace:)`` that
     /// computes the columns `columnStart..<columnEnd` of `C` (`columnStart` a
     /// multiple of 16): the unit of work handed to a thread.
+    ///
+    /// With `accumulate`, `C = epilogue(C + A·B)`: the sums continue from `C`
+    /// (as if the inner dimension went on), for products split into batches.
     @inlinable
     public static func matmulColumns(
         m: Int, n: Int, columnStart: Int, columnEnd: Int, k: Int,
@@ -50,6 +53,7 @@ public enum Kernels {
         b: UnsafePointer<Float>, ldb: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int,
         epilogue: Epilogue,
+        accumulate: Bool = false,
         workspace: UnsafeMutablePointer<Float>
     ) {
         guard m > 0, columnEnd > columnStart else { return }
@@ -57,7 +61,7 @@ public enum Kernels {
             // A·B is the zero matrix; only the epilogue remains.
             for i in 0..<m {
                 for j in columnStart..<columnEnd {
-                    c[i * ldc + j] = applyEpilogue(0, epilogue, row: i, column: j)
+                    c[i * ldc + j] = applyEpilogue(accumulate ? c[i * ldc + j] : 0, epilogue, row: i, column: j)
                 }
             }
             return
@@ -81,7 +85,7 @@ public enum Kernels {
                 matmulBlock(m: rows, columnStart: columnStart, columnEnd: columnEnd, k: kLength,
                             a: a + i0 * lda + k0, lda: lda, b: b + k0 * ldb, ldb: ldb,
                             c: c + i0 * ldc, ldc: ldc, epilogue: tileEpilogue ? epilogue : .none,
-                            accumulate: k0 > 0, workspace: workspace)
+                            accumulate: k0 > 0 || accumulate, workspace: workspace)
                 if last && !tileEpilogue {
                     applyEpilogue(epilogue.droppingRows(i0), rows: rows, width: columnEnd - columnStart,
                                   c: c + i0 * ldc, ldc: ldc, row: 0, column: columnStart)

@@ -27,13 +27,14 @@ extension Kernels {
         b: UnsafePointer<Float>, ldb: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int,
         epilogue: Epilogue = .none,
+        accumulate: Bool = false,
         workspace: UnsafeMutablePointer<Float>,
         threads: KernelThreads = .shared
     ) {
         let threadCount = threads.threadCount
         guard threadCount > 1, m * n * k >= parallelThreshold else {
-            matmul(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
-                   epilogue: epilogue, workspace: workspace)
+            matmulColumns(m: m, n: n, columnStart: 0, columnEnd: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
+                          epilogue: epilogue, accumulate: accumulate, workspace: workspace)
             return
         }
         let scratch = matmulWorkspaceCount(k: k)
@@ -45,7 +46,7 @@ extension Kernels {
                 let start = min(n, (columnBlocks * part / parts) * 32)
                 let end = min(n, (columnBlocks * (part + 1) / parts) * 32)
                 matmulColumns(m: m, n: n, columnStart: start, columnEnd: end, k: k, a: a, lda: lda,
-                              b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue,
+                              b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue, accumulate: accumulate,
                               workspace: workspace + part * scratch)
             }
         } else {
@@ -59,7 +60,7 @@ extension Kernels {
                 let shifted: Epilogue
                 if case .reluMask(let h, let ldh) = epilogue { shifted = .reluMask(h + start * ldh, ldh: ldh) } else { shifted = epilogue }
                 matmulColumns(m: end - start, n: n, columnStart: 0, columnEnd: n, k: k, a: a + start * lda, lda: lda,
-                              b: b, ldb: ldb, c: c + start * ldc, ldc: ldc, epilogue: shifted,
+                              b: b, ldb: ldb, c: c + start * ldc, ldc: ldc, epilogue: shifted, accumulate: accumulate,
                               workspace: workspace + part * scratch)
             }
         }

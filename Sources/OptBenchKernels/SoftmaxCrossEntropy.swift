@@ -28,6 +28,10 @@ extension Kernels {
     /// respect to the logits, `(p − onehot(y)) / m` (what Keras differentiates).
     /// When `probabilities` is given, it receives `p`. The prediction is the
     /// first index of the largest logit (the argmax of the softmax).
+    ///
+    /// For a batch processed in parts, `meanOver` is the whole batch's size
+    /// (the gradient's divisor) and `continuing` the totals of the parts
+    /// before: the loss is then summed in the same order as in one pass.
     @inlinable
     public static func softmaxCrossEntropy(
         m: Int, n: Int,
@@ -35,10 +39,12 @@ extension Kernels {
         labels: UnsafePointer<UInt8>,
         gradient: UnsafeMutablePointer<Float>? = nil,
         probabilities: UnsafeMutablePointer<Float>? = nil,
-        predictions: UnsafeMutablePointer<Int32>? = nil
+        predictions: UnsafeMutablePointer<Int32>? = nil,
+        meanOver batch: Int? = nil,
+        continuing: CrossEntropyTotals = CrossEntropyTotals()
     ) -> CrossEntropyTotals {
-        var totals = CrossEntropyTotals()
-        let scale = 1 / Float(m)
+        var totals = continuing
+        let scale = 1 / Float(batch ?? m)
         for i in 0..<m {
             let z = logits + i * ldz
             var maximum = z[0]

@@ -33,6 +33,7 @@ extension Kernels {
         b: UnsafePointer<Float>, ldb: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int,
         epilogue: Epilogue,
+        accumulate: Bool = false,
         workspace: UnsafeMutablePointer<Float>
     ) {
         guard m > 0, columnEnd > columnStart else { return }
@@ -52,7 +53,7 @@ extension Kernels {
                 sparseMatmulBlock(m: rows, columnStart: columnStart, columnEnd: columnEnd, k: k, innerRange: k0..<kEnd,
                                   a: a + i0 * lda, lda: lda, nonzeros: nonzeros.dropping(rowBlocks: i0 / sparseRows),
                                   b: b, ldb: ldb, c: c + i0 * ldc, ldc: ldc,
-                                  epilogue: tileEpilogue ? epilogue : .none, accumulate: k0 > 0,
+                                  epilogue: tileEpilogue ? epilogue : .none, accumulate: k0 > 0 || accumulate,
                                   workspace: workspace)
                 if kEnd == k && !tileEpilogue {
                     applyEpilogue(epilogue.droppingRows(i0), rows: rows, width: columnEnd - columnStart,
@@ -293,13 +294,15 @@ extension Kernels {
         b: UnsafePointer<Float>, ldb: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int,
         epilogue: Epilogue = .none,
+        accumulate: Bool = false,
         workspace: UnsafeMutablePointer<Float>,
         threads: KernelThreads = .shared
     ) {
         let threadCount = threads.threadCount
         guard threadCount > 1, m * n * k >= parallelThreshold else {
             sparseMatmulColumns(m: m, n: n, columnStart: 0, columnEnd: n, k: k, a: a, lda: lda, nonzeros: pattern,
-                                b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue, workspace: workspace)
+                                b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue, accumulate: accumulate,
+                                workspace: workspace)
             return
         }
         let scratch = matmulWorkspaceCount(k: k)
@@ -311,7 +314,7 @@ extension Kernels {
                 let end = min(n, (columnBlocks * (part + 1) / parts) * 32)
                 sparseMatmulColumns(m: m, n: n, columnStart: start, columnEnd: end, k: k, a: a, lda: lda,
                                     nonzeros: pattern, b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue,
-                                    workspace: workspace + part * scratch)
+                                    accumulate: accumulate, workspace: workspace + part * scratch)
             }
         } else {
             let rowBlocks = (m + sparseRows - 1) / sparseRows
@@ -324,7 +327,8 @@ extension Kernels {
                 if case .reluMask(let h, let ldh) = epilogue { shifted = .reluMask(h + start * ldh, ldh: ldh) } else { shifted = epilogue }
                 sparseMatmulColumns(m: end - start, n: n, columnStart: 0, columnEnd: n, k: k, a: a + start * lda, lda: lda,
                                     nonzeros: pattern.dropping(rowBlocks: start / sparseRows), b: b, ldb: ldb,
-                                    c: c + start * ldc, ldc: ldc, epilogue: shifted, workspace: workspace + part * scratch)
+                                    c: c + start * ldc, ldc: ldc, epilogue: shifted, accumulate: accumulate,
+                                    workspace: workspace + part * scratch)
             }
         }
     }

@@ -93,9 +93,12 @@ extension Kernels {
     /// Column sums `s[j] = Σᵢ A[i, j]` of an m×n matrix: the bias gradient
     /// `db = Σ_batch δ`. Rows are added in order, so the result does not depend
     /// on vectorisation.
+    ///
+    /// With `accumulate`, the sums continue from the values in `s`.
     @inlinable
-    public static func columnSums(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, into s: UnsafeMutablePointer<Float>) {
-        for j in 0..<n { s[j] = 0 }
+    public static func columnSums(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, into s: UnsafeMutablePointer<Float>,
+                                  accumulate: Bool = false) {
+        if !accumulate { for j in 0..<n { s[j] = 0 } }
         for i in 0..<m {
             let row = a + i &* lda
             forEachVector(count: n) { j, lanes in

@@ -33,6 +33,14 @@ extension MLP {
         workspace.loadedBatch = indices.count
     }
 
+    /// Batches larger than this are passed forward and backward in parts of
+    /// this many samples, so that a part's activations stay in cache (the
+    /// products themselves are cache-blocked). Each sample's activations do
+    /// not depend on the others, and the gradients and the loss continue their
+    /// sums from part to part in sample order, so the results are those of one
+    /// pass to the last bit.
+    public static let samplesPerPart = 256
+
     /// Forward pass over the first `batch` rows of `workspace.input`.
     ///
     /// Layer `l` computes `A_l = act(A_{l−1}·W_l + b_l)` (`A_{−1}` = the input)
@@ -42,29 +50,50 @@ extension MLP {
     /// (``zeroSkippingDensity``).
     public func forward(parameters: UnsafePointer<Float>, batch: Int, workspace: MLPWorkspace) {
         precondition(batch > 0 && batch <= workspace.capacity)
-        let listed = workspace.loadedBatch == batch
-            ? workspace.loadedListed
-            : Kernels.findNonzeroColumns(m: batch, n: inputSize, a: workspace.input, lda: inputSize,
-                                         into: workspace.inputNonzeros)
+        let loaded = workspace.loadedBatch == batch
         workspace.loadedBatch = 0
-        var input = UnsafePointer(workspace.input)
+        for part in parts(of: batch) {
+            forward(rows: part, parameters: parameters, workspace: workspace, inputZerosFound: loaded)
+        }
+    }
+
+    /// The parts of a batch: `0..<batch` in runs of at most ``samplesPerPart``.
+    func parts(of batch: Int) -> LazyMapSequence<StrideTo<Int>, Range<Int>> {
+        stride(from: 0, to: batch, by: Self.samplesPerPart).lazy.map { $0..<min(batch, $0 + Self.samplesPerPart) }
+    }
+
+    /// The forward pass of the samples `rows` (its start a multiple of
+    /// ``samplesPerPart``). `inputZerosFound`: ``loadBatch`` has found the
+    /// zeros of the whole batch.
+    func forward(rows: Range<Int>, parameters: UnsafePointer<Float>, workspace: MLPWorkspace, inputZerosFound: Bool) {
+        let m = rows.count, first = rows.lowerBound
+        let pattern = workspace.inputNonzeros.dropping(rowBlocks: first / Kernels.sparseRows)
+        var listed = 0
+        if inputZerosFound {
+            for r in 0..<((m + Kernels.sparseRows - 1) / Kernels.sparseRows) { listed += Int(pattern.counts[r]) }
+        } else {
+            listed = Kernels.findNonzeroColumns(m: m, n: inputSize, a: workspace.input + first * inputSize,
+                                                lda: inputSize, into: pattern)
+        }
+        var input = UnsafePointer(workspace.input + first * inputSize)
         for (l, layer) in layers.enumerated() {
             let bias = parameters + layer.biasOffset
             let epilogue: Epilogue = layer.activation == .relu ? .biasReLU(bias) : .bias(bias)
-            if l == 0, Self.skipsZeros(listed: listed, rows: batch, inner: layer.inputs) {
-                Kernels.parallelMatmul(m: batch, n: layer.outputs, k: layer.inputs,
-                                       a: input, lda: layer.inputs, skippingZerosOf: workspace.inputNonzeros,
+            let output = workspace.activations[l] + first * layer.outputs
+            if l == 0, Self.skipsZeros(listed: listed, rows: m, inner: layer.inputs) {
+                Kernels.parallelMatmul(m: m, n: layer.outputs, k: layer.inputs,
+                                       a: input, lda: layer.inputs, skippingZerosOf: pattern,
                                        b: parameters + layer.weightOffset, ldb: layer.outputs,
-                                       c: workspace.activations[l], ldc: layer.outputs,
+                                       c: output, ldc: layer.outputs,
                                        epilogue: epilogue, workspace: workspace.kernelScratch)
             } else {
-                Kernels.parallelMatmul(m: batch, n: layer.outputs, k: layer.inputs,
+                Kernels.parallelMatmul(m: m, n: layer.outputs, k: layer.inputs,
                                        a: input, lda: layer.inputs,
                                        b: parameters + layer.weightOffset, ldb: layer.outputs,
-                                       c: workspace.activations[l], ldc: layer.outputs,
+                                       c: output, ldc: layer.outputs,
                                        epilogue: epilogue, workspace: workspace.kernelScratch)
             }
-            input = UnsafePointer(workspace.activations[l])
+            input = UnsafePointer(output)
         }
     }
 
@@ -79,7 +108,8 @@ extension MLP {
     ///
     /// and `δ_{L−1} = (softmax(Z) − onehot(y)) / B` for the mean loss. The
     /// transposed operands are copied once per step into scratch so that every
-    /// product runs on the one fast `A·B` kernel.
+    /// product runs on the one fast `A·B` kernel. Large batches are processed
+    /// in parts (``samplesPerPart``), with the same results.
     ///
     /// - Returns: the summed (not mean) loss and the number of correct
     ///   predictions, computed from the forward pass before any update.
@@ -88,75 +118,85 @@ extension MLP {
         parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
         batch: Int, workspace: MLPWorkspace
     ) -> CrossEntropyTotals {
-        forward(parameters: parameters, batch: batch, workspace: workspace)
+        precondition(batch > 0 && batch <= workspace.capacity)
+        let loaded = workspace.loadedBatch == batch
+        workspace.loadedBatch = 0
         let last = layers.count - 1
-        let totals = Kernels.softmaxCrossEntropy(
-            m: batch, n: classCount, logits: workspace.activations[last], ldz: classCount,
-            labels: workspace.labels, gradient: workspace.deltas[last],
-            predictions: workspace.predictions)
-        for l in stride(from: last, through: 1, by: -1) {
-            backwardHidden(layer: l, parameters: parameters, gradients: gradients, batch: batch, workspace: workspace)
+        var totals = CrossEntropyTotals()
+        for part in parts(of: batch) {
+            let first = part.lowerBound, m = part.count, accumulate = first > 0
+            forward(rows: part, parameters: parameters, workspace: workspace, inputZerosFound: loaded)
+            totals = Kernels.softmaxCrossEntropy(
+                m: m, n: classCount, logits: workspace.activations[last] + first * classCount, ldz: classCount,
+                labels: workspace.labels + first, gradient: workspace.deltas[last] + first * classCount,
+                predictions: workspace.predictions + first, meanOver: batch, continuing: totals)
+            for l in stride(from: last, through: 1, by: -1) {
+                backwardHidden(layer: l, rows: part, parameters: parameters, gradients: gradients,
+                               workspace: workspace, accumulate: accumulate)
+            }
+            // The first layer: ∂W₁ = Xᵀ · δ₁ (skipping the input's zeros when it pays); no δ for the input.
+            let layer = layers[0]
+            let delta = UnsafePointer(workspace.deltas[0] + first * layer.outputs)
+            let listed = Kernels.parallelTranspose(m: m, n: layer.inputs, a: workspace.input + first * layer.inputs,
+                                                   lda: layer.inputs, into: workspace.transposed,
+                                                   findingNonzerosInto: workspace.transposedInputNonzeros)
+            if Self.skipsZeros(listed: listed, rows: layer.inputs, inner: m) {
+                Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: m,
+                                       a: workspace.transposed, lda: m,
+                                       skippingZerosOf: workspace.transposedInputNonzeros,
+                                       b: delta, ldb: layer.outputs,
+                                       c: gradients + layer.weightOffset, ldc: layer.outputs,
+                                       accumulate: accumulate, workspace: workspace.kernelScratch)
+            } else {
+                Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: m,
+                                       a: workspace.transposed, lda: m,
+                                       b: delta, ldb: layer.outputs,
+                                       c: gradients + layer.weightOffset, ldc: layer.outputs,
+                                       accumulate: accumulate, workspace: workspace.kernelScratch)
+            }
+            Kernels.columnSums(m: m, n: layer.outputs, a: delta, lda: layer.outputs,
+                               into: gradients + layer.biasOffset, accumulate: accumulate)
         }
-        // The first layer: ∂W₁ = Xᵀ · δ₁ (skipping the input's zeros when it pays); no δ for the input.
-        let layer = layers[0]
-        let delta = UnsafePointer(workspace.deltas[0])
-        let listed = Kernels.parallelTranspose(m: batch, n: layer.inputs, a: workspace.input, lda: layer.inputs,
-                                               into: workspace.transposed,
-                                               findingNonzerosInto: workspace.transposedInputNonzeros)
-        if Self.skipsZeros(listed: listed, rows: layer.inputs, inner: batch) {
-            Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: batch,
-                                   a: workspace.transposed, lda: batch,
-                                   skippingZerosOf: workspace.transposedInputNonzeros,
-                                   b: delta, ldb: layer.outputs,
-                                   c: gradients + layer.weightOffset, ldc: layer.outputs,
-                                   workspace: workspace.kernelScratch)
-        } else {
-            Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: batch,
-                                   a: workspace.transposed, lda: batch,
-                                   b: delta, ldb: layer.outputs,
-                                   c: gradients + layer.weightOffset, ldc: layer.outputs,
-                                   workspace: workspace.kernelScratch)
-        }
-        Kernels.columnSums(m: batch, n: layer.outputs, a: delta, lda: layer.outputs,
-                           into: gradients + layer.biasOffset)
         return totals
     }
 
-    /// Backward through layer `l > 0`: its gradients `∂W_l = A_{l−1}ᵀ·δ_l`,
-    /// `∂b_l = Σ_rows δ_l`, and the previous layer's `δ_{l−1} = (δ_l·W_lᵀ) ⊙ [A_{l−1} > 0]`.
+    /// Backward through layer `l > 0` for the samples `rows`: its gradients
+    /// `∂W_l = A_{l−1}ᵀ·δ_l`, `∂b_l = Σ_rows δ_l` (added to the earlier parts'
+    /// when `accumulate`), and the previous layer's `δ_{l−1} = (δ_l·W_lᵀ) ⊙ [A_{l−1} > 0]`.
     ///
     /// The two products are independent and of the same size (inputs ×
-    /// outputs × batch multiply-adds), so with two threads each runs whole on
+    /// outputs × samples multiply-adds), so with two threads each runs whole on
     /// its own thread, transposing its own operand: one hand-over instead of
     /// four, and no serial transposes. Each product is computed by the same
     /// kernel either way, so the results do not change.
-    func backwardHidden(layer l: Int, parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
-                        batch: Int, workspace: MLPWorkspace) {
+    func backwardHidden(layer l: Int, rows: Range<Int>, parameters: UnsafePointer<Float>,
+                        gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace, accumulate: Bool) {
         let layer = layers[l]
-        let delta = UnsafePointer(workspace.deltas[l])
-        let previous = UnsafePointer(workspace.activations[l - 1])
+        let m = rows.count, first = rows.lowerBound
+        let delta = UnsafePointer(workspace.deltas[l] + first * layer.outputs)
+        let previous = UnsafePointer(workspace.activations[l - 1] + first * layer.inputs)
         let threads = KernelThreads.shared
-        let work = layer.inputs * layer.outputs * batch
+        let work = layer.inputs * layer.outputs * m
         let paired = threads.threadCount >= 2 && (threads.threadCount == 2 || work < 2_000_000)
-        // ∂W = A_{l−1}ᵀ · δ : (inputs × B) · (B × outputs)
+        // ∂W = A_{l−1}ᵀ · δ : (inputs × m) · (m × outputs)
         func weightGradient(scratch: UnsafeMutablePointer<Float>, threads: KernelThreads) {
-            Kernels.transpose(m: batch, n: layer.inputs, a: previous, lda: layer.inputs, into: workspace.transposed)
-            Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: batch,
-                                   a: workspace.transposed, lda: batch,
+            Kernels.transpose(m: m, n: layer.inputs, a: previous, lda: layer.inputs, into: workspace.transposed)
+            Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: m,
+                                   a: workspace.transposed, lda: m,
                                    b: delta, ldb: layer.outputs,
                                    c: gradients + layer.weightOffset, ldc: layer.outputs,
-                                   workspace: scratch, threads: threads)
-            Kernels.columnSums(m: batch, n: layer.outputs, a: delta, lda: layer.outputs,
-                               into: gradients + layer.biasOffset)
+                                   accumulate: accumulate, workspace: scratch, threads: threads)
+            Kernels.columnSums(m: m, n: layer.outputs, a: delta, lda: layer.outputs,
+                               into: gradients + layer.biasOffset, accumulate: accumulate)
         }
-        // δ_{l−1} = (δ · Wᵀ) ⊙ [A_{l−1} > 0] : (B × outputs) · (outputs × inputs)
+        // δ_{l−1} = (δ · Wᵀ) ⊙ [A_{l−1} > 0] : (m × outputs) · (outputs × inputs)
         func previousDelta(scratch: UnsafeMutablePointer<Float>, threads: KernelThreads) {
             Kernels.transpose(m: layer.inputs, n: layer.outputs, a: parameters + layer.weightOffset,
                               lda: layer.outputs, into: workspace.transposedWeights)
-            Kernels.parallelMatmul(m: batch, n: layer.inputs, k: layer.outputs,
+            Kernels.parallelMatmul(m: m, n: layer.inputs, k: layer.outputs,
                                    a: delta, lda: layer.outputs,
                                    b: workspace.transposedWeights, ldb: layer.inputs,
-                                   c: workspace.deltas[l - 1], ldc: layer.inputs,
+                                   c: workspace.deltas[l - 1] + first * layer.inputs, ldc: layer.inputs,
                                    epilogue: .reluMask(previous, ldh: layer.inputs),
                                    workspace: scratch, threads: threads)
         }

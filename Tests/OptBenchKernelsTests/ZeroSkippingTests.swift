@@ -160,3 +160,83 @@ struct ParallelStagingTests {
         }
     }
 }
+
+/// A batch processed in parts continues its sums from part to part: the
+/// products with `accumulate`, the column sums and the loss give the bits of
+/// one pass over the whole batch.
+@Suite("Batches in parts")
+struct BatchPartsTests {
+    @Test("a product over two halves of the inner dimension, the second accumulating, equals one product",
+          arguments: [[7, 13, 10], [32, 300, 64], [300, 100, 40], [784, 300, 37]])
+    func accumulatedProduct(shape: [Int]) {
+        let (m, n, k) = (shape[0], shape[1], shape[2])
+        let problem = MatmulProblem(m: m, n: n, k: k, seed: UInt64(m + n + k), zeros: true)
+        let whole = problem.fast(.none).c
+        let half = k / 2
+        for sparse in [false, true] {
+            for pool in [KernelThreads(threadCount: 1)] + testPools {
+                var c = problem.sentinelC
+                var workspace = [Float](repeating: 0, count: Kernels.parallelMatmulWorkspaceCount(k: k, threads: pool))
+                let pattern = NonzeroPattern.allocate(rows: m, columns: k)
+                defer { pattern.deallocate() }
+                problem.a.withUnsafeBufferPointer { a in
+                    problem.b.withUnsafeBufferPointer { b in
+                        c.withUnsafeMutableBufferPointer { c in
+                            workspace.withUnsafeMutableBufferPointer { w in
+                                // A's columns and B's rows split at `half`.
+                                for (start, end) in [(0, half), (half, k)] {
+                                    let aPart = a.baseAddress! + start, bPart = b.baseAddress! + start * problem.ldb
+                                    if sparse {
+                                        Kernels.findNonzeroColumns(m: m, n: end - start, a: aPart, lda: problem.lda, into: pattern)
+                                        Kernels.parallelMatmul(m: m, n: n, k: end - start, a: aPart, lda: problem.lda,
+                                                               skippingZerosOf: pattern, b: bPart, ldb: problem.ldb,
+                                                               c: c.baseAddress!, ldc: problem.ldc, accumulate: start > 0,
+                                                               workspace: w.baseAddress!, threads: pool)
+                                    } else {
+                                        Kernels.parallelMatmul(m: m, n: n, k: end - start, a: aPart, lda: problem.lda,
+                                                               b: bPart, ldb: problem.ldb,
+                                                               c: c.baseAddress!, ldc: problem.ldc, accumulate: start > 0,
+                                                               workspace: w.baseAddress!, threads: pool)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                let wrong = zip(whole, c).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(wrong == 0, "sparse \(sparse), \(pool.threadCount) threads: \(wrong) elements differ")
+            }
+        }
+    }
+
+    @Test("column sums and the softmax cross-entropy continue across parts")
+    func continuedSums() {
+        var rng = TestRandom(seed: 11)
+        let (m, n) = (37, 10)
+        let logits = rng.floats(m * n, in: -4, 4)
+        let labels = (0..<m).map { _ in UInt8(rng.next() % 10) }
+        var whole = [Float](repeating: 0, count: m * n), parts = whole
+        var sums = [Float](repeating: 0, count: n), partSums = [Float](repeating: 9, count: n)
+        let one = Kernels.softmaxCrossEntropy(m: m, n: n, logits: logits, ldz: n, labels: labels, gradient: &whole)
+        Kernels.columnSums(m: m, n: n, a: logits, lda: n, into: &sums)
+        var totals = CrossEntropyTotals()
+        logits.withUnsafeBufferPointer { z in
+            labels.withUnsafeBufferPointer { y in
+                parts.withUnsafeMutableBufferPointer { g in
+                    partSums.withUnsafeMutableBufferPointer { s in
+                        for (start, end) in [(0, 16), (16, 30), (30, m)] {
+                            totals = Kernels.softmaxCrossEntropy(
+                                m: end - start, n: n, logits: z.baseAddress! + start * n, ldz: n, labels: y.baseAddress! + start,
+                                gradient: g.baseAddress! + start * n, meanOver: m, continuing: totals)
+                            Kernels.columnSums(m: end - start, n: n, a: z.baseAddress! + start * n, lda: n,
+                                               into: s.baseAddress!, accumulate: start > 0)
+                        }
+                    }
+                }
+            }
+        }
+        #expect(totals == one)
+        #expect(parts.map(\.bitPattern) == whole.map(\.bitPattern))
+        #expect(partSums.map(\.bitPattern) == sums.map(\.bitPattern))
+    }
+}

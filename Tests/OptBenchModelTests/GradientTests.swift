@@ -31,6 +31,8 @@ struct GradientCase: CustomTestStringConvertible, Sendable {
         // Both first-layer products skip zeros (MLP.zeroSkippingDensity).
         GradientCase(inputSize: 48, hidden: [70, 9], classes: 4, batch: 13, stride: 5, sparse: true),
         GradientCase(inputSize: 33, hidden: [], classes: 3, batch: 8, stride: 1, sparse: true),
+        // More samples than MLP.samplesPerPart: the batch is passed in parts.
+        GradientCase(inputSize: 12, hidden: [10], classes: 4, batch: 300, stride: 3, sparse: true),
     ]
 }
 
