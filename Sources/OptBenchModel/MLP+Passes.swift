@@ -121,10 +121,40 @@ extension MLP {
         precondition(batch > 0 && batch <= workspace.capacity)
         let loaded = workspace.loadedBatch == batch
         workspace.loadedBatch = 0
+        return lossAndGradient(batch: batch, parameters: parameters, gradients: gradients, workspace: workspace,
+                               inputZerosFound: loaded, loadPart: nil)
+    }
+
+    /// ``lossAndGradient(parameters:gradients:batch:workspace:)`` for the
+    /// images `indices` of `images` (bytes, ``inputSize`` per image): each part
+    /// of the batch is loaded (as ``loadBatch(images:indices:workspace:)``
+    /// does) just before it is passed forward, while it fits in cache. The
+    /// labels are in `workspace.labels` already.
+    @discardableResult
+    public func lossAndGradient(
+        images: UnsafePointer<UInt8>, indices: UnsafeBufferPointer<Int32>,
+        parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace
+    ) -> CrossEntropyTotals {
+        precondition(indices.count > 0 && indices.count <= workspace.capacity)
+        workspace.loadedBatch = 0
+        return lossAndGradient(batch: indices.count, parameters: parameters, gradients: gradients, workspace: workspace,
+                               inputZerosFound: true) { part in
+            Kernels.parallelGatherScaledRows(
+                from: images, width: inputSize, indices: UnsafeBufferPointer(rebasing: indices[part]),
+                into: workspace.input + part.lowerBound * inputSize,
+                findingNonzerosInto: workspace.inputNonzeros.dropping(rowBlocks: part.lowerBound / Kernels.sparseRows))
+        }
+    }
+
+    func lossAndGradient(
+        batch: Int, parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
+        workspace: MLPWorkspace, inputZerosFound loaded: Bool, loadPart: ((Range<Int>) -> Void)?
+    ) -> CrossEntropyTotals {
         let last = layers.count - 1
         var totals = CrossEntropyTotals()
         for part in parts(of: batch) {
             let first = part.lowerBound, m = part.count, accumulate = first > 0
+            loadPart?(part)
             forward(rows: part, parameters: parameters, workspace: workspace, inputZerosFound: loaded)
             totals = Kernels.softmaxCrossEntropy(
                 m: m, n: classCount, logits: workspace.activations[last] + first * classCount, ldz: classCount,

@@ -101,15 +101,15 @@ public struct Trainer: Sendable {
                 let batch = min(batchSize, train.count - first)
                 let totals: CrossEntropyTotals = parameters.withUnsafeMutableBufferPointer { p in
                     gradients.withUnsafeMutableBufferPointer { g in
-                        train.pixels.withUnsafeBufferPointer { pixels in
+                        let totals = train.pixels.withUnsafeBufferPointer { pixels in
                             order.withUnsafeBufferPointer { o in
                                 let indices = UnsafeBufferPointer(rebasing: o[first..<(first + batch)])
                                 for (r, index) in indices.enumerated() { workspace.labels[r] = train.labels[Int(index)] }
-                                model.loadBatch(images: pixels.baseAddress!, indices: indices, workspace: workspace)
+                                return model.lossAndGradient(images: pixels.baseAddress!, indices: indices,
+                                                             parameters: p.baseAddress!, gradients: g.baseAddress!,
+                                                             workspace: workspace)
                             }
                         }
-                        let totals = model.lossAndGradient(parameters: p.baseAddress!, gradients: g.baseAddress!,
-                                                           batch: batch, workspace: workspace)
                         if totals.lossSum.isFinite {
                             optimizer.update(parameters: p.baseAddress!, gradients: g.baseAddress!,
                                              count: model.parameterCount, state: &state)

@@ -98,7 +98,7 @@ struct BenchCommand: ParsableCommand {
             print("\ntraining samples per second by batch size (SGD, steps only)")
             var batch = 1
             while batch <= 4096 {
-                let samples = batch < 16 ? 4096 : 16_384
+                let samples = batch < 16 ? 4096 : max(16_384, batch * 16)
                 let rate = TrainingBenchmark.samplesPerSecond(model: mlp, train: train, batchSize: batch, samples: max(samples, batch * 4))
                 print(String(format: "  batch %4d  %9.0f samples/s", batch, rate))
                 batch *= 2
