@@ -107,7 +107,7 @@ public enum Kernels {
     public static let chunkedRowsThreshold = 262_144
     public static let rowChunk = 128
 
-    /// One block of ``matmulColumns(m:n:columnStart:columnEnd:k:a:lda:b:ldb:c:ldc:epilogue:workspace:)``:
+    /// One block of ``matmulColumns(m:n:columnStart:columnEnd:k:a:lda:b:ldb:c:ldc:epilogue:accumulate:workspace:)``:
     /// `C (+)= A·B` for all `m` rows and the columns `columnStart..<columnEnd`,
     /// adding to `C` when `accumulate`, then the epilogue.
     @inlinable

@@ -5,7 +5,7 @@
 /// `indices[r·stride ..< r·stride + counts[r]]`. Built by
 /// ``Kernels/findNonzeroColumns(m:n:a:lda:into:)``; a product `A·B` given the
 /// pattern skips the inner indices where the micro-kernel's four rows of `A`
-/// are all zero (see ``Kernels/parallelMatmul(m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:workspace:threads:)``).
+/// are all zero (see ``Kernels/parallelMatmul(m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:accumulate:workspace:threads:)``).
 /// The memory belongs to whoever made the pattern (``allocate(rows:columns:)``
 /// and ``deallocate()``).
 public struct NonzeroPattern: @unchecked Sendable {

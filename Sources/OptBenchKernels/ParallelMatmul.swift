@@ -1,5 +1,5 @@
 extension Kernels {
-    /// Floats of scratch memory that ``parallelMatmul(m:n:k:a:lda:b:ldb:c:ldc:epilogue:workspace:threads:)``
+    /// Floats of scratch memory that ``parallelMatmul(m:n:k:a:lda:b:ldb:c:ldc:epilogue:accumulate:workspace:threads:)``
     /// needs: one ``matmulWorkspaceCount(k:)`` per thread.
     @inlinable
     public static func parallelMatmulWorkspaceCount(k: Int, threads: KernelThreads = .shared) -> Int {
@@ -57,8 +57,7 @@ extension Kernels {
                 let start = min(m, (rowBlocks * part / parts) * microRows)
                 let end = min(m, (rowBlocks * (part + 1) / parts) * microRows)
                 guard end > start else { return }
-                let shifted: Epilogue
-                if case .reluMask(let h, let ldh) = epilogue { shifted = .reluMask(h + start * ldh, ldh: ldh) } else { shifted = epilogue }
+                let shifted = epilogue.droppingRows(start)
                 matmulColumns(m: end - start, n: n, columnStart: 0, columnEnd: n, k: k, a: a + start * lda, lda: lda,
                               b: b, ldb: ldb, c: c + start * ldc, ldc: ldc, epilogue: shifted, accumulate: accumulate,
                               workspace: workspace + part * scratch)

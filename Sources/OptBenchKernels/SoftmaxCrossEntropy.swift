@@ -78,7 +78,7 @@ extension Kernels {
 
 extension ReferenceKernels {
     /// Softmax cross-entropy the textbook way, in `Double`: the reference for
-    /// ``Kernels/softmaxCrossEntropy(m:n:logits:ldz:labels:gradient:probabilities:predictions:)``.
+    /// ``Kernels/softmaxCrossEntropy(m:n:logits:ldz:labels:gradient:probabilities:predictions:meanOver:continuing:)``.
     public static func softmaxCrossEntropy(
         m: Int, n: Int, logits: [Float], labels: [UInt8]
     ) -> (lossSum: Double, probabilities: [Double], gradient: [Double]) {

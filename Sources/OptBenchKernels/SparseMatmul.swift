@@ -22,10 +22,14 @@ extension Kernels {
     ///
     /// The dense kernel adds the same products in the same order, starting from
     /// +0; the products left out are `0·b`, and adding `0·b` to a sum leaves it
-    /// unchanged when `b` is finite (a sum that starts at +0 never becomes −0).
-    /// So for finite `B` the result equals
-    /// ``matmulColumns(m:n:columnStart:columnEnd:k:a:lda:b:ldb:c:ldc:epilogue:workspace:)``
-    /// bit for bit.
+    /// unchanged when `b` is finite — except that a sum which is exactly −0 (a
+    /// product that underflowed) becomes +0 in the dense kernel and stays −0
+    /// here. So for finite `B` the result equals
+    /// ``matmulColumns(m:n:columnStart:columnEnd:k:a:lda:b:ldb:c:ldc:epilogue:accumulate:workspace:)``
+    /// bit for bit up to the sign of a zero, which no later step of training
+    /// tells apart. With an infinite `B[p, j]` the dense product gives NaN where
+    /// `A[i, p] = 0` and this one does not: a diverging run may be reported a
+    /// few steps later.
     @inlinable
     public static func sparseMatmulColumns(
         m: Int, n: Int, columnStart: Int, columnEnd: Int, k: Int,
@@ -65,7 +69,7 @@ extension Kernels {
         } while k0 < k
     }
 
-    /// One block of ``sparseMatmulColumns(m:n:columnStart:columnEnd:k:a:lda:nonzeros:b:ldb:c:ldc:epilogue:workspace:)``:
+    /// One block of ``sparseMatmulColumns(m:n:columnStart:columnEnd:k:a:lda:nonzeros:b:ldb:c:ldc:epilogue:accumulate:workspace:)``:
     /// `C (+)= A·B` over the listed inner indices in `innerRange`, adding to `C`
     /// when `accumulate`, then the epilogue.
     @inlinable
@@ -278,12 +282,13 @@ extension Kernels {
         if rows > 3 { out.storeBytes(of: c3, toByteOffset: 3 &* rowBytes, as: SIMD16<Float>.self) }
     }
 
-    /// ``parallelMatmul(m:n:k:a:lda:b:ldb:c:ldc:epilogue:workspace:threads:)``
+    /// ``parallelMatmul(m:n:k:a:lda:b:ldb:c:ldc:epilogue:accumulate:workspace:threads:)``
     /// that skips the inner indices where all four rows of a row block of `A`
     /// are zero, as listed by `pattern` (from ``findNonzeroColumns(m:n:a:lda:into:)``
-    /// on this `A`), with ``sparseMatmulColumns(m:n:columnStart:columnEnd:k:a:lda:nonzeros:b:ldb:c:ldc:epilogue:workspace:)``.
+    /// on this `A`), with ``sparseMatmulColumns(m:n:columnStart:columnEnd:k:a:lda:nonzeros:b:ldb:c:ldc:epilogue:accumulate:workspace:)``.
     ///
-    /// For finite `B` the result equals the dense product bit for bit, for any
+    /// For finite `B` the result equals the dense product bit for bit (up to
+    /// the sign of an exactly zero sum, see ``sparseMatmulColumns(m:n:columnStart:columnEnd:k:a:lda:nonzeros:b:ldb:c:ldc:epilogue:accumulate:workspace:)``), for any
     /// thread count. Products with few rows and wide outputs are split by
     /// columns (at multiples of 32), the others by rows at the row-block
     /// boundary that gives each thread about as many listed indices.
@@ -323,8 +328,7 @@ extension Kernels {
                 let start = min(m, pattern.rowBlockBoundary(part, of: parts, rowBlocks: rowBlocks) * sparseRows)
                 let end = min(m, pattern.rowBlockBoundary(part + 1, of: parts, rowBlocks: rowBlocks) * sparseRows)
                 guard end > start else { return }
-                let shifted: Epilogue
-                if case .reluMask(let h, let ldh) = epilogue { shifted = .reluMask(h + start * ldh, ldh: ldh) } else { shifted = epilogue }
+                let shifted = epilogue.droppingRows(start)
                 sparseMatmulColumns(m: end - start, n: n, columnStart: 0, columnEnd: n, k: k, a: a + start * lda, lda: lda,
                                     nonzeros: pattern.dropping(rowBlocks: start / sparseRows), b: b, ldb: ldb,
                                     c: c + start * ldc, ldc: ldc, epilogue: shifted, accumulate: accumulate,

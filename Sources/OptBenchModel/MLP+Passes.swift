@@ -6,7 +6,7 @@ extension MLP {
     /// `A` are nonzero in at most this fraction of the inner indices; above it,
     /// finding the zeros and the smaller tiles cost more than the skipped work
     /// saves (measured with `optbench bench`). Either way the result is the
-    /// same to the last bit (see ``Kernels/parallelMatmul(m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:workspace:threads:)``).
+    /// same to the last bit, up to the sign of an exactly zero sum (see ``Kernels/parallelMatmul(m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:accumulate:workspace:threads:)``).
     ///
     /// In Fashion-MNIST, half of the pixels are 0: four images are nonzero at
     /// about 79% of the pixels, four neighbouring pixels are nonzero in about
@@ -22,23 +22,19 @@ extension MLP {
 
     /// Fills `workspace.input` with the images `indices` of `images` (bytes,
     /// ``inputSize`` per image), each byte `v` scaled to `v / 255` (exactly
-    /// Keras's `X / 255.0` rounded to `Float`), split across threads. It also
-    /// finds where the batch is nonzero for the next forward pass, which would
-    /// otherwise do that itself.
+    /// Keras's `X / 255.0` rounded to `Float`), split across threads.
     public func loadBatch(images: UnsafePointer<UInt8>, indices: UnsafeBufferPointer<Int32>, workspace: MLPWorkspace) {
         precondition(indices.count > 0 && indices.count <= workspace.capacity)
-        workspace.loadedListed = Kernels.parallelGatherScaledRows(
-            from: images, width: inputSize, indices: indices, into: workspace.input,
-            findingNonzerosInto: workspace.inputNonzeros)
-        workspace.loadedBatch = indices.count
+        Kernels.parallelGatherScaledRows(from: images, width: inputSize, indices: indices, into: workspace.input,
+                                         findingNonzerosInto: workspace.inputNonzeros)
     }
 
     /// Batches larger than this are passed forward and backward in parts of
-    /// this many samples, so that a part's activations stay in cache (the
-    /// products themselves are cache-blocked). Each sample's activations do
-    /// not depend on the others, and the gradients and the loss continue their
-    /// sums from part to part in sample order, so the results are those of one
-    /// pass to the last bit.
+    /// this many samples (a multiple of ``Kernels/sparseRows``), so that a
+    /// part's activations stay in cache (the products themselves are
+    /// cache-blocked). Each sample's activations do not depend on the others,
+    /// and the gradients and the loss continue their sums from part to part in
+    /// sample order, so the results are those of one pass to the last bit.
     public static let samplesPerPart = 256
 
     /// Forward pass over the first `batch` rows of `workspace.input`.
@@ -50,10 +46,8 @@ extension MLP {
     /// (``zeroSkippingDensity``).
     public func forward(parameters: UnsafePointer<Float>, batch: Int, workspace: MLPWorkspace) {
         precondition(batch > 0 && batch <= workspace.capacity)
-        let loaded = workspace.loadedBatch == batch
-        workspace.loadedBatch = 0
         for part in parts(of: batch) {
-            forward(rows: part, parameters: parameters, workspace: workspace, inputZerosFound: loaded)
+            forward(rows: part, parameters: parameters, workspace: workspace, inputZerosFound: false)
         }
     }
 
@@ -63,10 +57,11 @@ extension MLP {
     }
 
     /// The forward pass of the samples `rows` (its start a multiple of
-    /// ``samplesPerPart``). `inputZerosFound`: ``loadBatch`` has found the
-    /// zeros of the whole batch.
+    /// ``Kernels/sparseRows``). `inputZerosFound`: the caller has just found
+    /// the zeros of these rows of the input (as it loaded them).
     func forward(rows: Range<Int>, parameters: UnsafePointer<Float>, workspace: MLPWorkspace, inputZerosFound: Bool) {
         let m = rows.count, first = rows.lowerBound
+        precondition(first % Kernels.sparseRows == 0, "a part starts at a multiple of \(Kernels.sparseRows) rows")
         let pattern = workspace.inputNonzeros.dropping(rowBlocks: first / Kernels.sparseRows)
         var listed = 0
         if inputZerosFound {
@@ -119,10 +114,8 @@ extension MLP {
         batch: Int, workspace: MLPWorkspace
     ) -> CrossEntropyTotals {
         precondition(batch > 0 && batch <= workspace.capacity)
-        let loaded = workspace.loadedBatch == batch
-        workspace.loadedBatch = 0
         return lossAndGradient(batch: batch, parameters: parameters, gradients: gradients, workspace: workspace,
-                               inputZerosFound: loaded, loadPart: nil)
+                               inputZerosFound: false, loadPart: nil)
     }
 
     /// ``lossAndGradient(parameters:gradients:batch:workspace:)`` for the
@@ -136,7 +129,6 @@ extension MLP {
         parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace
     ) -> CrossEntropyTotals {
         precondition(indices.count > 0 && indices.count <= workspace.capacity)
-        workspace.loadedBatch = 0
         return lossAndGradient(batch: indices.count, parameters: parameters, gradients: gradients, workspace: workspace,
                                inputZerosFound: true) { part in
             Kernels.parallelGatherScaledRows(

@@ -25,13 +25,10 @@ public final class MLPWorkspace {
     let kernelScratch: UnsafeMutablePointer<Float>
     /// Floats of `kernelScratch` per thread.
     let scratchPerThread: Int
-    /// Where the input (and its transpose) is nonzero, per block of eight
-    /// rows: the first layer's products skip the zeros.
+    /// Where the input is nonzero, per block of four rows (for the whole
+    /// batch), and where a part's transposed input is: the first layer's
+    /// products skip the zeros.
     let inputNonzeros: NonzeroPattern
-    /// The batch size for which ``loadBatch`` found `inputNonzeros` (and how
-    /// many columns it listed); 0 once a forward pass has used it.
-    var loadedBatch = 0
-    var loadedListed = 0
     let transposedInputNonzeros: NonzeroPattern
     private var allocations: [UnsafeMutableRawPointer] = []
 
@@ -50,12 +47,14 @@ public final class MLPWorkspace {
         deltas = model.layers.map { floats(capacity * $0.outputs) }
         probabilities = floats(capacity * model.classCount)
         let widest = model.architecture.layerWidths.max() ?? 1
-        transposed = floats(capacity * widest)
+        // Only a part of a batch (MLP.samplesPerPart) is transposed at a time.
+        let partCapacity = min(capacity, MLP.samplesPerPart)
+        transposed = floats(partCapacity * widest)
         transposedWeights = floats(model.layers.dropFirst().map { $0.inputs * $0.outputs }.max() ?? 1)
-        scratchPerThread = Kernels.matmulWorkspaceCount(k: max(widest, capacity))
-        kernelScratch = floats(Kernels.parallelMatmulWorkspaceCount(k: max(widest, capacity)))
+        scratchPerThread = Kernels.matmulWorkspaceCount(k: max(widest, partCapacity))
+        kernelScratch = floats(Kernels.parallelMatmulWorkspaceCount(k: max(widest, partCapacity)))
         inputNonzeros = .allocate(rows: capacity, columns: model.inputSize)
-        transposedInputNonzeros = .allocate(rows: model.inputSize, columns: capacity)
+        transposedInputNonzeros = .allocate(rows: model.inputSize, columns: partCapacity)
         labels = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         labels.initialize(repeating: 0, count: capacity)
         allocations.append(UnsafeMutableRawPointer(labels))

@@ -48,6 +48,7 @@ struct BenchCommand: ParsableCommand {
         let skipped = Set(skip.split(separator: ",").map(String.init))
         let mlp = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [300, 100], classCount: 10))
         print("threads: \(KernelThreads.shared.threadCount) (set OPTBENCH_THREADS to change)")
+        // Loaded first: the first layer's products are also timed on real images.
         let (dataset, _) = try Dataset.load(.fashionMNIST, dataDirectory: dataDir)
         let (valid, train) = dataset.train.split(at: 5000)
         if !skipped.contains("products") {
@@ -60,13 +61,13 @@ struct BenchCommand: ParsableCommand {
                 var flops = 0.0
                 let images = train.pixels.prefix(batch * 784).map { Kernels.unitScale[Int($0)] }
                 let sparse = MatrixProductBenchmark.sparseInputCases(model: mlp, images: images, batch: batch)
-                let skipped = sparse.filter(MatrixProductBenchmark.skipsZerosInTraining)
+                let zeroSkipping = sparse.filter(MatrixProductBenchmark.skipsZerosInTraining)
                 for product in MatrixProductBenchmark.cases(model: mlp, batch: batch) + sparse {
                     let one = MatrixProductBenchmark.run(product, minimumSeconds: seconds, threads: single)
                     let all = MatrixProductBenchmark.run(product, minimumSeconds: seconds)
                     // The step as trained: each product once, the way training runs it.
                     let trained = product.sparseInput == nil
-                        ? !skipped.contains { $0.m == product.m && $0.n == product.n && $0.k == product.k }
+                        ? !zeroSkipping.contains { $0.m == product.m && $0.n == product.n && $0.k == product.k }
                         : MatrixProductBenchmark.skipsZerosInTraining(product)
                     if trained {
                         total.one += one.secondsPerCall

@@ -176,39 +176,42 @@ struct GradientTests {
     /// for the next forward pass) fills the input as `gatherScaledRows` does,
     /// and the gradient is the same to the bit as with the input written
     /// directly (where the forward pass finds the zeros itself).
-    @Test("loadBatch gives the same input and gradient as writing the input directly")
-    func loadBatch() {
+    @Test("loading each part of the batch gives the gradient of the input written directly",
+          arguments: [32, 600])
+    func loadParts(batch: Int) {
         let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [40], classCount: 10))
         var rng = SeededGenerator(seed: 5, stream: 1)
         let images: [UInt8] = (0..<(50 * 784)).map { q in
             let p = q % 784
             return p < 100 || p % 5 == 0 || rng.nextUnitFloat() < 0.4 ? 0 : UInt8(rng.nextInt(below: 256))
         }
-        let indices: [Int32] = (0..<32).map { _ in Int32(rng.nextInt(below: 50)) }
+        let indices: [Int32] = (0..<batch).map { _ in Int32(rng.nextInt(below: 50)) }
         let parameters = model.initialParameters(seed: 3)
-        func gradient(loaded: Bool) -> (input: [Float], gradient: [Float]) {
-            let workspace = MLPWorkspace(model: model, capacity: 32)
-            for r in 0..<32 { workspace.labels[r] = UInt8(r % 10) }
-            images.withUnsafeBufferPointer { bytes in
+        func gradient(loadingParts: Bool) -> (input: [Float], gradient: [Float], totals: CrossEntropyTotals) {
+            let workspace = MLPWorkspace(model: model, capacity: batch)
+            for r in 0..<batch { workspace.labels[r] = UInt8(r % 10) }
+            var gradient = [Float](repeating: .nan, count: model.parameterCount)
+            let totals = images.withUnsafeBufferPointer { bytes in
                 indices.withUnsafeBufferPointer { idx in
-                    if loaded {
-                        model.loadBatch(images: bytes.baseAddress!, indices: idx, workspace: workspace)
-                    } else {
-                        Kernels.gatherScaledRows(from: bytes.baseAddress!, width: 784, indices: idx, into: workspace.input)
+                    parameters.withUnsafeBufferPointer { p in
+                        gradient.withUnsafeMutableBufferPointer { g in
+                            if loadingParts {
+                                return model.lossAndGradient(images: bytes.baseAddress!, indices: idx, parameters: p.baseAddress!,
+                                                             gradients: g.baseAddress!, workspace: workspace)
+                            }
+                            Kernels.gatherScaledRows(from: bytes.baseAddress!, width: 784, indices: idx, into: workspace.input)
+                            return model.lossAndGradient(parameters: p.baseAddress!, gradients: g.baseAddress!,
+                                                         batch: batch, workspace: workspace)
+                        }
                     }
                 }
             }
-            var gradient = [Float](repeating: .nan, count: model.parameterCount)
-            parameters.withUnsafeBufferPointer { p in
-                gradient.withUnsafeMutableBufferPointer { g in
-                    _ = model.lossAndGradient(parameters: p.baseAddress!, gradients: g.baseAddress!, batch: 32, workspace: workspace)
-                }
-            }
-            return (Array(UnsafeBufferPointer(start: workspace.input, count: 32 * 784)), gradient)
+            return (Array(UnsafeBufferPointer(start: workspace.input, count: batch * 784)), gradient, totals)
         }
-        let loaded = gradient(loaded: true), direct = gradient(loaded: false)
+        let loaded = gradient(loadingParts: true), direct = gradient(loadingParts: false)
         #expect(loaded.input == direct.input)
         #expect(loaded.gradient.map(\.bitPattern) == direct.gradient.map(\.bitPattern))
+        #expect(loaded.totals == direct.totals)
         #expect(!loaded.gradient.contains { $0.isNaN })
     }
 }
