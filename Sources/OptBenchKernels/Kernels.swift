@@ -140,13 +140,7 @@ public enum Kernels {
                 panel = b + j
                 panelLD = ldb
             } else {
-                // Copy the narrow last panel into a zero-padded 16-wide buffer.
-                for p in 0..<k {
-                    let source = b + p * ldb + j
-                    let target = workspace + p * lanes
-                    for q in 0..<width { target[q] = source[q] }
-                    for q in width..<lanes { target[q] = 0 }
-                }
+                copyPaddedPanel(rows: 0..<k, width: width, from: b + j, ldb: ldb, into: workspace)
                 panel = UnsafePointer(workspace)
                 panelLD = lanes
             }
@@ -174,6 +168,28 @@ public enum Kernels {
             }
             j += width
         }
+    }
+
+    /// Copies rows `rows` of the `width` (< 16) columns at `b` into `target`,
+    /// each row zero-padded to 16 floats (row `p` at `target + 16p`): the last,
+    /// narrow panel of `B`, for the 16-wide micro-kernels.
+    @inlinable
+    static func copyPaddedPanel(rows: Range<Int>, width: Int, from b: UnsafePointer<Float>, ldb: Int,
+                                into target: UnsafeMutablePointer<Float>) {
+        for p in rows {
+            let source = b + p &* ldb, row = target + p &* lanes
+            for q in 0..<width { row[q] = source[q] }
+            for q in width..<lanes { row[q] = 0 }
+        }
+    }
+
+    /// Whether a product is split across threads by columns (at multiples of
+    /// 32) rather than by rows: when it has few rows and enough 32-column
+    /// blocks for every thread, or fewer rows than `minimumRows` (one row
+    /// block of its micro-kernel).
+    @inlinable
+    static func splitsByColumns(m: Int, n: Int, threadCount: Int, minimumRows: Int) -> Bool {
+        m < 64 * threadCount && (n >= 128 && (n + 31) / 32 >= threadCount || m < 2 * minimumRows)
     }
 
     @inlinable @inline(__always)

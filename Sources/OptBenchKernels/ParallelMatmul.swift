@@ -39,7 +39,7 @@ extension Kernels {
         }
         let scratch = matmulWorkspaceCount(k: k)
         let columnBlocks = (n + 31) / 32
-        if m < 64 * threadCount && (n >= 128 && columnBlocks >= threadCount || m < 16) {
+        if splitsByColumns(m: m, n: n, threadCount: threadCount, minimumRows: microRows) {
             // Split the columns into runs of whole 32-wide blocks.
             let parts = min(threadCount, columnBlocks)
             threads.run(parts: parts) { part in

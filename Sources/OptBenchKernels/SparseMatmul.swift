@@ -90,14 +90,8 @@ extension Kernels {
             var panel = b + j
             var panelLD = ldb
             if width < lanes {
-                // Copy the narrow last panel into a zero-padded 16-wide buffer
-                // (its rows keep their indices).
-                for p in innerRange {
-                    let source = b + p &* ldb + j
-                    let target = workspace + p &* lanes
-                    for q in 0..<width { target[q] = source[q] }
-                    for q in width..<lanes { target[q] = 0 }
-                }
+                // The narrow last panel, zero-padded (its rows keep their indices).
+                copyPaddedPanel(rows: innerRange, width: width, from: b + j, ldb: ldb, into: workspace)
                 panel = UnsafePointer(workspace)
                 panelLD = lanes
             }
@@ -312,7 +306,7 @@ extension Kernels {
         }
         let scratch = matmulWorkspaceCount(k: k)
         let columnBlocks = (n + 31) / 32
-        if m < 64 * threadCount && (n >= 128 && columnBlocks >= threadCount || m < 8) {
+        if splitsByColumns(m: m, n: n, threadCount: threadCount, minimumRows: sparseRows) {
             let parts = min(threadCount, columnBlocks)
             threads.run(parts: parts) { part in
                 let start = min(n, (columnBlocks * part / parts) * 32)
