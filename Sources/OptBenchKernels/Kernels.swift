@@ -152,16 +152,11 @@ public enum Kernels {
                                     b: panel, ldb: panelLD, c: c + i * ldc + j, ldc: ldc, accumulate: accumulate)
                 } else {
                     // Compute the tile 16 wide into scratch, keep its first `width` columns.
-                    if accumulate {
-                        for r in 0..<rows {
-                            for q in 0..<lanes { tile[r * lanes + q] = q < width ? c[(i + r) * ldc + j + q] : 0 }
-                        }
-                    }
+                    let out = c + i * ldc + j
+                    if accumulate { loadNarrowTile(rows: rows, width: width, from: out, ldc: ldc, into: tile) }
                     microKernel8x16(rows: rows, k: k, a: a + i * lda, lda: lda,
                                     b: panel, ldb: panelLD, c: tile, ldc: lanes, accumulate: accumulate)
-                    for r in 0..<rows {
-                        for q in 0..<width { c[(i + r) * ldc + j + q] = tile[r * lanes + q] }
-                    }
+                    storeNarrowTile(rows: rows, width: width, from: tile, into: out, ldc: ldc)
                 }
                 applyEpilogue(epilogue, rows: rows, width: width, c: c, ldc: ldc, row: i, column: j)
                 i += microRows
@@ -180,6 +175,35 @@ public enum Kernels {
             let source = b + p &* ldb, row = target + p &* lanes
             for q in 0..<width { row[q] = source[q] }
             for q in width..<lanes { row[q] = 0 }
+        }
+    }
+
+    /// The 16 partial sums of `C` at row `r`, `offset` columns in, from which
+    /// an accumulating micro-kernel starts; zeros for a row beyond the `rows`
+    /// of a partial tile (it is never stored).
+    @inlinable @inline(__always)
+    static func partialSums(_ c: UnsafeMutablePointer<Float>, row r: Int, of rows: Int, ldc: Int,
+                            offset: Int = 0) -> SIMD16<Float> {
+        r < rows ? UnsafeRawPointer(c + (r &* ldc &+ offset)).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
+    }
+
+    /// Copies the `rows × width` (< 16) tile of `C` at `c` into the 16-wide
+    /// scratch `tile`, zero-padded: the partial sums of a narrow last panel.
+    @inlinable
+    static func loadNarrowTile(rows: Int, width: Int, from c: UnsafePointer<Float>, ldc: Int,
+                               into tile: UnsafeMutablePointer<Float>) {
+        for r in 0..<rows {
+            for q in 0..<lanes { tile[r &* lanes &+ q] = q < width ? c[r &* ldc &+ q] : 0 }
+        }
+    }
+
+    /// Stores the first `width` columns of the 16-wide scratch `tile` to the
+    /// `rows × width` tile of `C` at `c`.
+    @inlinable
+    static func storeNarrowTile(rows: Int, width: Int, from tile: UnsafePointer<Float>,
+                                into c: UnsafeMutablePointer<Float>, ldc: Int) {
+        for r in 0..<rows {
+            for q in 0..<width { c[r &* ldc &+ q] = tile[r &* lanes &+ q] }
         }
     }
 
@@ -264,10 +288,7 @@ public enum Kernels {
         var c60 = SIMD16<Float>(), c61 = SIMD16<Float>()
         var c70 = SIMD16<Float>(), c71 = SIMD16<Float>()
         if accumulate {
-            // Start from the partial sums in C (rows beyond `rows` stay 0).
-            func load(_ r: Int, _ offset: Int) -> SIMD16<Float> {
-                r < rows ? UnsafeRawPointer(c + r * ldc + offset).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
-            }
+            func load(_ r: Int, _ offset: Int) -> SIMD16<Float> { partialSums(c, row: r, of: rows, ldc: ldc, offset: offset) }
             c00 = load(0, 0); c01 = load(0, 16); c10 = load(1, 0); c11 = load(1, 16)
             c20 = load(2, 0); c21 = load(2, 16); c30 = load(3, 0); c31 = load(3, 16)
             c40 = load(4, 0); c41 = load(4, 16); c50 = load(5, 0); c51 = load(5, 16)
@@ -328,9 +349,7 @@ public enum Kernels {
         var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>(), c3 = SIMD16<Float>()
         var c4 = SIMD16<Float>(), c5 = SIMD16<Float>(), c6 = SIMD16<Float>(), c7 = SIMD16<Float>()
         if accumulate {
-            func load(_ r: Int) -> SIMD16<Float> {
-                r < rows ? UnsafeRawPointer(c + r * ldc).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
-            }
+            func load(_ r: Int) -> SIMD16<Float> { partialSums(c, row: r, of: rows, ldc: ldc) }
             c0 = load(0); c1 = load(1); c2 = load(2); c3 = load(3)
             c4 = load(4); c5 = load(5); c6 = load(6); c7 = load(7)
         }

@@ -1,17 +1,18 @@
 extension Kernels {
     /// ``gatherScaledRows(from:width:indices:into:)`` with the rows split
-    /// across the threads of `threads` (whole blocks of four rows each), and
-    /// ``findNonzeroColumns(m:n:a:lda:into:)`` of each thread's rows right
-    /// after it gathered them.
+    /// across the threads of `threads` (whole blocks of four rows each), and,
+    /// given a `pattern`, ``findNonzeroColumns(m:n:a:lda:into:)`` of each
+    /// thread's rows right after it gathered them.
     ///
-    /// - Returns: the number of listed columns over all row blocks.
+    /// - Returns: the number of listed columns over all row blocks (0 without
+    ///   a pattern).
     @inlinable
     @discardableResult
     public static func parallelGatherScaledRows(
         from bytes: UnsafePointer<UInt8>, width: Int,
         indices: UnsafeBufferPointer<Int32>,
         into output: UnsafeMutablePointer<Float>,
-        findingNonzerosInto pattern: NonzeroPattern,
+        findingNonzerosInto pattern: NonzeroPattern?,
         threads: KernelThreads = .shared
     ) -> Int {
         let rows = indices.count
@@ -23,9 +24,12 @@ extension Kernels {
             guard end > start else { return }
             gatherScaledRows(from: bytes, width: width, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
                              into: output + start * width)
-            findNonzeroColumns(m: end - start, n: width, a: output + start * width, lda: width,
-                               into: pattern.dropping(rowBlocks: start / sparseRows))
+            if let pattern {
+                findNonzeroColumns(m: end - start, n: width, a: output + start * width, lda: width,
+                                   into: pattern.dropping(rowBlocks: start / sparseRows))
+            }
         }
+        guard let pattern else { return 0 }
         var listed = 0
         for r in 0..<rowBlocks { listed += Int(pattern.counts[r]) }
         return listed

@@ -113,16 +113,10 @@ extension Kernels {
                                      c: out, ldc: ldc, accumulate: accumulate)
                 default:
                     // 16 wide into the scratch tile; keep the first `width` columns.
-                    if accumulate {
-                        for r in 0..<rows {
-                            for q in 0..<lanes { tile[r &* lanes &+ q] = q < width ? out[r &* ldc &+ q] : 0 }
-                        }
-                    }
+                    if accumulate { loadNarrowTile(rows: rows, width: width, from: out, ldc: ldc, into: tile) }
                     sparseKernel4x16(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD,
                                      c: tile, ldc: lanes, accumulate: accumulate)
-                    for r in 0..<rows {
-                        for q in 0..<width { out[r &* ldc &+ q] = tile[r &* lanes &+ q] }
-                    }
+                    storeNarrowTile(rows: rows, width: width, from: tile, into: out, ldc: ldc)
                 }
                 applyEpilogue(epilogue, rows: rows, width: width, c: c, ldc: ldc, row: i, column: j)
                 i &+= sparseRows
@@ -159,10 +153,7 @@ extension Kernels {
         var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c22 = SIMD16<Float>(), c23 = SIMD16<Float>()
         var c30 = SIMD16<Float>(), c31 = SIMD16<Float>(), c32 = SIMD16<Float>(), c33 = SIMD16<Float>()
         if accumulate {
-            // Start from the partial sums in C (rows beyond `rows` stay 0).
-            func load(_ r: Int, _ offset: Int) -> SIMD16<Float> {
-                r < rows ? UnsafeRawPointer(c + r * ldc + offset).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
-            }
+            func load(_ r: Int, _ offset: Int) -> SIMD16<Float> { partialSums(c, row: r, of: rows, ldc: ldc, offset: offset) }
             c00 = load(0, 0); c01 = load(0, 16); c02 = load(0, 32); c03 = load(0, 48)
             c10 = load(1, 0); c11 = load(1, 16); c12 = load(1, 32); c13 = load(1, 48)
             c20 = load(2, 0); c21 = load(2, 16); c22 = load(2, 32); c23 = load(2, 48)
@@ -213,9 +204,7 @@ extension Kernels {
         var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
         var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
         if accumulate {
-            func load(_ r: Int, _ offset: Int) -> SIMD16<Float> {
-                r < rows ? UnsafeRawPointer(c + r * ldc + offset).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
-            }
+            func load(_ r: Int, _ offset: Int) -> SIMD16<Float> { partialSums(c, row: r, of: rows, ldc: ldc, offset: offset) }
             c00 = load(0, 0); c01 = load(0, 16); c10 = load(1, 0); c11 = load(1, 16)
             c20 = load(2, 0); c21 = load(2, 16); c30 = load(3, 0); c31 = load(3, 16)
         }
@@ -253,9 +242,7 @@ extension Kernels {
         let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda, a3 = a + min(3, rows - 1) * lda
         var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>(), c3 = SIMD16<Float>()
         if accumulate {
-            func load(_ r: Int) -> SIMD16<Float> {
-                r < rows ? UnsafeRawPointer(c + r * ldc).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
-            }
+            func load(_ r: Int) -> SIMD16<Float> { partialSums(c, row: r, of: rows, ldc: ldc) }
             c0 = load(0); c1 = load(1); c2 = load(2); c3 = load(3)
         }
         let base = UnsafeRawPointer(b)

@@ -25,8 +25,24 @@ extension MLP {
     /// Keras's `X / 255.0` rounded to `Float`), split across threads.
     public func loadBatch(images: UnsafePointer<UInt8>, indices: UnsafeBufferPointer<Int32>, workspace: MLPWorkspace) {
         precondition(indices.count > 0 && indices.count <= workspace.capacity)
+        // The forward pass finds the zeros itself: the caller may change the input first.
         Kernels.parallelGatherScaledRows(from: images, width: inputSize, indices: indices, into: workspace.input,
-                                         findingNonzerosInto: workspace.inputNonzeros)
+                                         findingNonzerosInto: nil)
+    }
+
+    /// `C = epilogue(A·B)` (added to `C` when `accumulate`) on all threads,
+    /// skipping the zeros of `A` that `pattern` lists when it is given.
+    func product(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, skipping pattern: NonzeroPattern?,
+                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                 epilogue: Epilogue = .none, accumulate: Bool = false, workspace: MLPWorkspace) {
+        if let pattern {
+            Kernels.parallelMatmul(m: m, n: n, k: k, a: a, lda: lda, skippingZerosOf: pattern, b: b, ldb: ldb,
+                                   c: c, ldc: ldc, epilogue: epilogue, accumulate: accumulate,
+                                   workspace: workspace.kernelScratch)
+        } else {
+            Kernels.parallelMatmul(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
+                                   epilogue: epilogue, accumulate: accumulate, workspace: workspace.kernelScratch)
+        }
     }
 
     /// Batches larger than this are passed forward and backward in parts of
@@ -75,19 +91,11 @@ extension MLP {
             let bias = parameters + layer.biasOffset
             let epilogue: Epilogue = layer.activation == .relu ? .biasReLU(bias) : .bias(bias)
             let output = workspace.activations[l] + first * layer.outputs
-            if l == 0, Self.skipsZeros(listed: listed, rows: m, inner: layer.inputs) {
-                Kernels.parallelMatmul(m: m, n: layer.outputs, k: layer.inputs,
-                                       a: input, lda: layer.inputs, skippingZerosOf: pattern,
-                                       b: parameters + layer.weightOffset, ldb: layer.outputs,
-                                       c: output, ldc: layer.outputs,
-                                       epilogue: epilogue, workspace: workspace.kernelScratch)
-            } else {
-                Kernels.parallelMatmul(m: m, n: layer.outputs, k: layer.inputs,
-                                       a: input, lda: layer.inputs,
-                                       b: parameters + layer.weightOffset, ldb: layer.outputs,
-                                       c: output, ldc: layer.outputs,
-                                       epilogue: epilogue, workspace: workspace.kernelScratch)
-            }
+            let skipsZeros = l == 0 && Self.skipsZeros(listed: listed, rows: m, inner: layer.inputs)
+            product(m: m, n: layer.outputs, k: layer.inputs, a: input, lda: layer.inputs,
+                    skipping: skipsZeros ? pattern : nil,
+                    b: parameters + layer.weightOffset, ldb: layer.outputs, c: output, ldc: layer.outputs,
+                    epilogue: epilogue, workspace: workspace)
             input = UnsafePointer(output)
         }
     }
@@ -162,20 +170,11 @@ extension MLP {
             let listed = Kernels.parallelTranspose(m: m, n: layer.inputs, a: workspace.input + first * layer.inputs,
                                                    lda: layer.inputs, into: workspace.transposed,
                                                    findingNonzerosInto: workspace.transposedInputNonzeros)
-            if Self.skipsZeros(listed: listed, rows: layer.inputs, inner: m) {
-                Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: m,
-                                       a: workspace.transposed, lda: m,
-                                       skippingZerosOf: workspace.transposedInputNonzeros,
-                                       b: delta, ldb: layer.outputs,
-                                       c: gradients + layer.weightOffset, ldc: layer.outputs,
-                                       accumulate: accumulate, workspace: workspace.kernelScratch)
-            } else {
-                Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: m,
-                                       a: workspace.transposed, lda: m,
-                                       b: delta, ldb: layer.outputs,
-                                       c: gradients + layer.weightOffset, ldc: layer.outputs,
-                                       accumulate: accumulate, workspace: workspace.kernelScratch)
-            }
+            let skipsZeros = Self.skipsZeros(listed: listed, rows: layer.inputs, inner: m)
+            product(m: layer.inputs, n: layer.outputs, k: m, a: workspace.transposed, lda: m,
+                    skipping: skipsZeros ? workspace.transposedInputNonzeros : nil,
+                    b: delta, ldb: layer.outputs, c: gradients + layer.weightOffset, ldc: layer.outputs,
+                    accumulate: accumulate, workspace: workspace)
             Kernels.columnSums(m: m, n: layer.outputs, a: delta, lda: layer.outputs,
                                into: gradients + layer.biasOffset, accumulate: accumulate)
         }
