@@ -53,13 +53,28 @@ extension Kernels {
         threads.run(parts: parts) { part in
             let start = min(n, columnBlocks * part / parts * 16)
             let end = min(n, columnBlocks * (part + 1) / parts * 16)
-            guard end > start else { return }
-            transpose(m: m, n: end - start, a: a + start, lda: lda, into: t + start * m)
-            findNonzeroColumns(m: end - start, n: m, a: t + start * m, lda: m,
-                               into: pattern.dropping(rowBlocks: start / sparseRows))
+            transposeColumns(start..<end, m: m, a: a, lda: lda, into: t, findingNonzerosInto: pattern)
         }
         var listed = 0
         for r in 0..<((n + sparseRows - 1) / sparseRows) { listed += Int(pattern.counts[r]) }
         return listed
+    }
+
+    /// The columns `columns` of the `m`-row matrix `A` transposed into the
+    /// same rows of `T` (`T[j·m + i] = A[i·lda + j]` for `j` in `columns`),
+    /// then ``findNonzeroColumns(m:n:a:lda:into:)`` of those rows of `T` into
+    /// their row blocks of `pattern` (`columns` starts at a multiple of
+    /// ``sparseRows``). One part of ``parallelTranspose(m:n:a:lda:into:findingNonzerosInto:threads:)``.
+    @inlinable
+    public static func transposeColumns(
+        _ columns: Range<Int>, m: Int, a: UnsafePointer<Float>, lda: Int, into t: UnsafeMutablePointer<Float>,
+        findingNonzerosInto pattern: NonzeroPattern
+    ) {
+        guard !columns.isEmpty else { return }
+        precondition(columns.lowerBound % sparseRows == 0, "the columns start at a multiple of \(sparseRows)")
+        let start = columns.lowerBound
+        transpose(m: m, n: columns.count, a: a + start, lda: lda, into: t + start * m)
+        findNonzeroColumns(m: columns.count, n: m, a: t + start * m, lda: m,
+                           into: pattern.dropping(rowBlocks: start / sparseRows))
     }
 }

@@ -100,24 +100,8 @@ extension Kernels {
                 let rows = min(sparseRows, m &- i)
                 var listed = nonzeros.indices(rowBlock: i / sparseRows)
                 if !wholeRange { listed = slice(listed, to: innerRange) }
-                let out = c + i &* ldc + j
-                switch width {
-                case 64:
-                    sparseKernel4x64(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD,
-                                     c: out, ldc: ldc, accumulate: accumulate)
-                case 32:
-                    sparseKernel4x32(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD,
-                                     c: out, ldc: ldc, accumulate: accumulate)
-                case 16:
-                    sparseKernel4x16(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD,
-                                     c: out, ldc: ldc, accumulate: accumulate)
-                default:
-                    // 16 wide into the scratch tile; keep the first `width` columns.
-                    if accumulate { loadNarrowTile(rows: rows, width: width, from: out, ldc: ldc, into: tile) }
-                    sparseKernel4x16(rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD,
-                                     c: tile, ldc: lanes, accumulate: accumulate)
-                    storeNarrowTile(rows: rows, width: width, from: tile, into: out, ldc: ldc)
-                }
+                sparseTile(width: width, rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD,
+                           c: c + i &* ldc + j, ldc: ldc, accumulate: accumulate, tile: tile)
                 applyEpilogue(epilogue, rows: rows, width: width, c: c, ldc: ldc, row: i, column: j)
                 i &+= sparseRows
             }

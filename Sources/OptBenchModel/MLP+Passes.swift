@@ -75,7 +75,16 @@ extension MLP {
     /// The forward pass of the samples `rows` (its start a multiple of
     /// ``Kernels/sparseRows``). `inputZerosFound`: the caller has just found
     /// the zeros of these rows of the input (as it loaded them).
-    func forward(rows: Range<Int>, parameters: UnsafePointer<Float>, workspace: MLPWorkspace, inputZerosFound: Bool) {
+    ///
+    /// When the first layer skips zeros and there are several threads, its
+    /// product runs as a pipeline over the rows of its weights
+    /// (``MLPWorkspace/firstLayerSplits``); with `transposingInput`, each
+    /// thread then also transposes its columns of the input into
+    /// `workspace.transposedInput` and finds their zeros, filling the time the
+    /// pipeline leaves it idle. Returns whether it did.
+    @discardableResult
+    func forward(rows: Range<Int>, parameters: UnsafePointer<Float>, workspace: MLPWorkspace, inputZerosFound: Bool,
+                 transposingInput: Bool = false) -> Bool {
         let m = rows.count, first = rows.lowerBound
         precondition(first % Kernels.sparseRows == 0, "a part starts at a multiple of \(Kernels.sparseRows) rows")
         let pattern = workspace.inputNonzeros.dropping(rowBlocks: first / Kernels.sparseRows)
@@ -87,16 +96,52 @@ extension MLP {
                                                 lda: inputSize, into: pattern)
         }
         var input = UnsafePointer(workspace.input + first * inputSize)
+        var transposed = false
         for (l, layer) in layers.enumerated() {
             let bias = parameters + layer.biasOffset
             let epilogue: Epilogue = layer.activation == .relu ? .biasReLU(bias) : .bias(bias)
             let output = workspace.activations[l] + first * layer.outputs
             let skipsZeros = l == 0 && Self.skipsZeros(listed: listed, rows: m, inner: layer.inputs)
-            product(m: m, n: layer.outputs, k: layer.inputs, a: input, lda: layer.inputs,
-                    skipping: skipsZeros ? pattern : nil,
-                    b: parameters + layer.weightOffset, ldb: layer.outputs, c: output, ldc: layer.outputs,
-                    epilogue: epilogue, workspace: workspace)
+            if skipsZeros && workspace.firstLayerSplits.count > 2 {
+                firstLayerPipeline(m: m, input: input, pattern: pattern, parameters: parameters, output: output,
+                                   epilogue: epilogue, workspace: workspace, transposingInput: transposingInput)
+                transposed = transposingInput
+            } else {
+                product(m: m, n: layer.outputs, k: layer.inputs, a: input, lda: layer.inputs,
+                        skipping: skipsZeros ? pattern : nil,
+                        b: parameters + layer.weightOffset, ldb: layer.outputs, c: output, ldc: layer.outputs,
+                        epilogue: epilogue, workspace: workspace)
+            }
             input = UnsafePointer(output)
+        }
+        return transposed
+    }
+
+    /// The first layer's forward product `act(X·W₁ + b₁)` of `m` samples as a
+    /// pipeline: thread `t` adds the inputs `firstLayerSplits[t] ..< [t+1]`
+    /// of each block of four samples to the sums thread `t − 1` left (see
+    /// ``Kernels/pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``),
+    /// with the same result as one product. With `transposingInput`, thread
+    /// `t` also transposes those columns of `X` (before its share when it has
+    /// to wait for the thread before it, after it otherwise).
+    func firstLayerPipeline(m: Int, input: UnsafePointer<Float>, pattern: NonzeroPattern,
+                            parameters: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+                            epilogue: Epilogue, workspace: MLPWorkspace, transposingInput: Bool) {
+        let layer = layers[0], splits = workspace.firstLayerSplits
+        func transposeColumns(_ part: Int) {
+            Kernels.transposeColumns(splits[part]..<splits[part + 1], m: m, a: input, lda: layer.inputs,
+                                     into: workspace.transposedInput, findingNonzerosInto: workspace.transposedInputNonzeros)
+        }
+        workspace.pipeline.begin()
+        KernelThreads.shared.run(parts: splits.count - 1) { part in
+            if transposingInput && part > 0 { transposeColumns(part) }
+            Kernels.pipelinedMatmulPart(part, splits: splits, m: m, n: layer.outputs, k: layer.inputs,
+                                        a: input, lda: layer.inputs, skippingZerosOf: pattern,
+                                        b: parameters + layer.weightOffset, ldb: layer.outputs,
+                                        c: output, ldc: layer.outputs, epilogue: epilogue,
+                                        progress: workspace.pipeline,
+                                        workspace: workspace.kernelScratch + part * workspace.scratchPerThread)
+            if transposingInput && part == 0 { transposeColumns(part) }
         }
     }
 
@@ -146,16 +191,57 @@ extension MLP {
         }
     }
 
+    /// ``lossAndGradient(images:indices:parameters:gradients:workspace:)``
+    /// that also applies an optimizer's step: once the batch's loss is known
+    /// to be finite, `update(range, gradient)` is called exactly once for every
+    /// parameter, with disjoint `range`s of parameter indices and `gradient`
+    /// pointing at their gradient values — possibly from several threads at
+    /// once. It must change only the parameters (and optimizer slots) of its
+    /// `range`.
+    ///
+    /// The first layer's weight gradient, most of the gradient, is handed to
+    /// `update` four rows at a time as it is computed, by the thread that owns
+    /// those rows (``MLPWorkspace/firstLayerSplits``), and is not stored in
+    /// `gradients`; every other gradient is, as usual. This saves a pass over
+    /// the largest arrays in memory, and keeps each thread's rows of the
+    /// weights in its core's cache. The values handed over are those of
+    /// ``lossAndGradient(images:indices:parameters:gradients:workspace:)`` to
+    /// the last bit, so an elementwise update gives the same parameters as
+    /// applying it afterwards.
+    ///
+    /// When the loss is not finite, nothing is updated and `gradients` holds
+    /// the whole gradient.
+    @discardableResult
+    public func lossAndGradient(
+        images: UnsafePointer<UInt8>, indices: UnsafeBufferPointer<Int32>,
+        parameters: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace,
+        update: (_ range: Range<Int>, _ gradient: UnsafePointer<Float>) -> Void
+    ) -> CrossEntropyTotals {
+        precondition(indices.count > 0 && indices.count <= workspace.capacity)
+        // `update` runs only while this call does.
+        return withoutActuallyEscaping(update) { update in
+            lossAndGradient(batch: indices.count, parameters: parameters, gradients: gradients, workspace: workspace,
+                            inputZerosFound: true, loadPart: { part in
+                Kernels.parallelGatherScaledRows(
+                    from: images, width: inputSize, indices: UnsafeBufferPointer(rebasing: indices[part]),
+                    into: workspace.input + part.lowerBound * inputSize,
+                    findingNonzerosInto: workspace.inputNonzeros.dropping(rowBlocks: part.lowerBound / Kernels.sparseRows))
+            }, update: update)
+        }
+    }
+
     func lossAndGradient(
         batch: Int, parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
-        workspace: MLPWorkspace, inputZerosFound loaded: Bool, loadPart: ((Range<Int>) -> Void)?
+        workspace: MLPWorkspace, inputZerosFound loaded: Bool, loadPart: ((Range<Int>) -> Void)?,
+        update: ((Range<Int>, UnsafePointer<Float>) -> Void)? = nil
     ) -> CrossEntropyTotals {
         let last = layers.count - 1
         var totals = CrossEntropyTotals()
         for part in parts(of: batch) {
             let first = part.lowerBound, m = part.count, accumulate = first > 0
             loadPart?(part)
-            forward(rows: part, parameters: parameters, workspace: workspace, inputZerosFound: loaded)
+            let transposed = forward(rows: part, parameters: parameters, workspace: workspace, inputZerosFound: loaded,
+                                     transposingInput: true)
             totals = Kernels.softmaxCrossEntropy(
                 m: m, n: classCount, logits: workspace.activations[last] + first * classCount, ldz: classCount,
                 labels: workspace.labels + first, gradient: workspace.deltas[last] + first * classCount,
@@ -167,18 +253,72 @@ extension MLP {
             // The first layer: ∂W₁ = Xᵀ · δ₁ (skipping the input's zeros when it pays); no δ for the input.
             let layer = layers[0]
             let delta = UnsafePointer(workspace.deltas[0] + first * layer.outputs)
-            let listed = Kernels.parallelTranspose(m: m, n: layer.inputs, a: workspace.input + first * layer.inputs,
-                                                   lda: layer.inputs, into: workspace.transposed,
+            var listed = 0
+            if transposed {
+                for r in 0..<((layer.inputs + Kernels.sparseRows - 1) / Kernels.sparseRows) {
+                    listed += Int(workspace.transposedInputNonzeros.counts[r])
+                }
+            } else {
+                listed = Kernels.parallelTranspose(m: m, n: layer.inputs, a: workspace.input + first * layer.inputs,
+                                                   lda: layer.inputs, into: workspace.transposedInput,
                                                    findingNonzerosInto: workspace.transposedInputNonzeros)
+            }
             let skipsZeros = Self.skipsZeros(listed: listed, rows: layer.inputs, inner: m)
-            product(m: layer.inputs, n: layer.outputs, k: m, a: workspace.transposed, lda: m,
-                    skipping: skipsZeros ? workspace.transposedInputNonzeros : nil,
-                    b: delta, ldb: layer.outputs, c: gradients + layer.weightOffset, ldc: layer.outputs,
-                    accumulate: accumulate, workspace: workspace)
             Kernels.columnSums(m: m, n: layer.outputs, a: delta, lda: layer.outputs,
                                into: gradients + layer.biasOffset, accumulate: accumulate)
+            if let update, part.upperBound == batch, totals.lossSum.isFinite {
+                firstLayerGradientAndUpdate(m: m, delta: delta, skipsZeros: skipsZeros, gradients: gradients,
+                                            accumulate: accumulate, workspace: workspace, update: update)
+            } else {
+                product(m: layer.inputs, n: layer.outputs, k: m, a: workspace.transposedInput, lda: m,
+                        skipping: skipsZeros ? workspace.transposedInputNonzeros : nil,
+                        b: delta, ldb: layer.outputs, c: gradients + layer.weightOffset, ldc: layer.outputs,
+                        accumulate: accumulate, workspace: workspace)
+            }
         }
         return totals
+    }
+
+    /// The last part's `∂W₁ = Xᵀ·δ₁` (continuing the sums of the earlier
+    /// parts in `gradients` when `accumulate`), handed to `update` four rows
+    /// at a time without being stored, and `update` of every other parameter,
+    /// whose gradients are final in `gradients`. Thread `t` computes and
+    /// updates the weight rows `firstLayerSplits[t] ..< [t+1]` (the inputs it
+    /// read in the forward pass), then its share of the other parameters.
+    func firstLayerGradientAndUpdate(m: Int, delta: UnsafePointer<Float>, skipsZeros: Bool,
+                                     gradients: UnsafeMutablePointer<Float>, accumulate: Bool, workspace: MLPWorkspace,
+                                     update: (Range<Int>, UnsafePointer<Float>) -> Void) {
+        let layer = layers[0], n = layer.outputs
+        precondition(layer.weightOffset == 0 && layer.biasOffset == layer.inputs * n,
+                     "the first layer's weights lead the parameter vector")
+        let weights = gradients + layer.weightOffset
+        if !skipsZeros {
+            // Dense inputs: the gradient is stored, then each thread updates its rows.
+            product(m: layer.inputs, n: n, k: m, a: workspace.transposedInput, lda: m, skipping: nil,
+                    b: delta, ldb: n, c: weights, ldc: n, accumulate: accumulate, workspace: workspace)
+        }
+        let splits = workspace.firstLayerSplits, parts = splits.count - 1
+        let others = layer.biasOffset..<parameterCount
+        KernelThreads.shared.run(parts: parts) { part in
+            let rows = splits[part]..<splits[part + 1]
+            if skipsZeros {
+                Kernels.sparseMatmulRows(
+                    rows, n: n, k: m, a: workspace.transposedInput, lda: m,
+                    skippingZerosOf: workspace.transposedInputNonzeros, b: delta, ldb: n,
+                    partial: accumulate ? UnsafePointer(weights) : nil,
+                    tile: workspace.gradientTiles + part * workspace.gradientTileCount,
+                    workspace: workspace.kernelScratch + part * workspace.scratchPerThread
+                ) { firstRow, rowCount, values in
+                    update((firstRow * n)..<((firstRow + rowCount) * n), values)
+                }
+            } else if !rows.isEmpty {
+                update((rows.lowerBound * n)..<(rows.upperBound * n), weights + rows.lowerBound * n)
+            }
+            // A share of the other parameters, cut at multiples of 16.
+            let start = others.lowerBound + others.count * part / parts / 16 * 16
+            let end = part == parts - 1 ? others.upperBound : others.lowerBound + others.count * (part + 1) / parts / 16 * 16
+            if end > start { update(start..<end, gradients + start) }
+        }
     }
 
     /// Backward through layer `l > 0` for the samples `rows`: its gradients

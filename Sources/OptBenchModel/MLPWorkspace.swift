@@ -20,7 +20,11 @@ public final class MLPWorkspace {
     public let probabilities: UnsafeMutablePointer<Float>
     /// Predicted classes of the last batch.
     public let predictions: UnsafeMutablePointer<Int32>
+    /// Scratch for a transposed operand of the hidden layers' backward pass.
     let transposed: UnsafeMutablePointer<Float>
+    /// The transposed input of a part of the batch (`inputSize × part`), for
+    /// the first layer's weight gradient.
+    let transposedInput: UnsafeMutablePointer<Float>
     let transposedWeights: UnsafeMutablePointer<Float>
     let kernelScratch: UnsafeMutablePointer<Float>
     /// Floats of `kernelScratch` per thread.
@@ -30,6 +34,21 @@ public final class MLPWorkspace {
     /// products skip the zeros.
     let inputNonzeros: NonzeroPattern
     let transposedInputNonzeros: NonzeroPattern
+    /// The rows of the first layer's weights that each thread owns in a
+    /// training step: thread `t` computes the first layer's forward product
+    /// over the inputs `firstLayerSplits[t] ..< firstLayerSplits[t+1]` (a
+    /// pipeline, ``Kernels/pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``),
+    /// transposes those columns of the input, and computes and applies the
+    /// gradient of those weight rows, so that they stay in its core's cache.
+    /// One more entry than ``KernelThreads/threadCount``, multiples of 16 from
+    /// 0 to the input size; set it with ``balanceFirstLayer(images:count:)``.
+    /// Results do not depend on it.
+    public private(set) var firstLayerSplits: [Int]
+    let pipeline: PipelineProgress
+    /// Per thread: one block of four rows of the first layer's weight gradient.
+    let gradientTiles: UnsafeMutablePointer<Float>
+    let gradientTileCount: Int
+    let inputSize: Int
     private var allocations: [UnsafeMutableRawPointer] = []
 
     public init(model: MLP, capacity: Int) {
@@ -50,9 +69,16 @@ public final class MLPWorkspace {
         // Only a part of a batch (MLP.samplesPerPart) is transposed at a time.
         let partCapacity = min(capacity, MLP.samplesPerPart)
         transposed = floats(partCapacity * widest)
+        transposedInput = floats(partCapacity * model.inputSize)
         transposedWeights = floats(model.layers.dropFirst().map { $0.inputs * $0.outputs }.max() ?? 1)
         scratchPerThread = Kernels.matmulWorkspaceCount(k: max(widest, partCapacity))
         kernelScratch = floats(Kernels.parallelMatmulWorkspaceCount(k: max(widest, partCapacity)))
+        let threadCount = KernelThreads.shared.threadCount
+        inputSize = model.inputSize
+        firstLayerSplits = MLPWorkspace.splits(of: model.inputSize, weights: nil, parts: threadCount)
+        pipeline = PipelineProgress(parts: threadCount, rowBlocks: (partCapacity + Kernels.sparseRows - 1) / Kernels.sparseRows)
+        gradientTileCount = Kernels.sparseRows * (model.layers.first?.outputs ?? 1)
+        gradientTiles = floats(gradientTileCount * threadCount)
         inputNonzeros = .allocate(rows: capacity, columns: model.inputSize)
         transposedInputNonzeros = .allocate(rows: model.inputSize, columns: partCapacity)
         labels = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
@@ -68,5 +94,39 @@ public final class MLPWorkspace {
         for p in allocations { p.deallocate() }
         inputNonzeros.deallocate()
         transposedInputNonzeros.deallocate()
+    }
+
+    /// Sets ``firstLayerSplits`` so that each thread's inputs hold about as
+    /// many nonzero pixels of `images` (`count` images of ``MLP/inputSize``
+    /// bytes; every 16th is counted): the first layer's products skip zeros,
+    /// so their work follows the nonzeros, not the pixel count.
+    public func balanceFirstLayer(images: UnsafePointer<UInt8>, count: Int) {
+        var nonzeros = [Double](repeating: 0, count: inputSize)
+        for image in stride(from: 0, to: count, by: 16) {
+            let row = images + image * inputSize
+            for q in 0..<inputSize where row[q] != 0 { nonzeros[q] += 1 }
+        }
+        firstLayerSplits = MLPWorkspace.splits(of: inputSize, weights: nonzeros, parts: firstLayerSplits.count - 1)
+    }
+
+    /// `parts + 1` increasing multiples of 16 from 0 to `size` (the last is
+    /// `size`) that cut `0..<size` into runs of about equal total `weights`
+    /// (equal length without weights). Runs start at multiples of 16 so that
+    /// each thread's rows of the weights start on a cache line.
+    static func splits(of size: Int, weights: [Double]?, parts: Int) -> [Int] {
+        let weights = weights ?? [Double](repeating: 1, count: size)
+        let total = weights.reduce(0, +)
+        var splits = [0]
+        var seen = 0.0, q = 0
+        for part in 1..<max(parts, 1) {
+            let target = total * Double(part) / Double(parts)
+            while q < size && seen + weights[q] / 2 < target {
+                seen += weights[q]
+                q += 1
+            }
+            splits.append(min(size, max(splits.last!, (q + 8) / 16 * 16)))
+        }
+        splits.append(size)
+        return splits
     }
 }

@@ -42,10 +42,8 @@ public struct Adam: GradientOptimizer {
          Hyperparameter("amsgrad", .flag(amsgrad))]
     }
 
-    /// Slots: `m`, `v`, and `v̂` (used only with `amsgrad`).
-    public func makeState(parameterCount: Int) -> OptimizerState {
-        OptimizerState(slotCount: amsgrad ? 3 : 2, parameterCount: parameterCount)
-    }
+    /// Slots: `m`, `v`, and `v̂` (only with `amsgrad`).
+    public var slotCount: Int { amsgrad ? 3 : 2 }
 
     /// The bias-corrected step size `α = η·√(1 − β₂ᵗ) / (1 − β₁ᵗ)`, in `Float`
     /// as Keras computes it.
@@ -55,39 +53,42 @@ public struct Adam: GradientOptimizer {
         return learningRate * (1 - beta2Power).squareRoot() / (1 - beta1Power)
     }
 
-    public func update(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
-                       count: Int, state: inout OptimizerState) {
-        precondition(state.parameterCount == count && state.slotCount >= (amsgrad ? 3 : 2),
-                     "the optimizer state was made for another parameter count or other settings (use makeState)")
-        state.step += 1
-        let alpha = stepSize(at: state.step)
-        let oneMinusBeta1 = complementAsKeras(beta1), oneMinusBeta2 = complementAsKeras(beta2), eps = epsilon, amsgrad = amsgrad
-        state.withSlots { base in
-            let m = base, v = base + count, vHat = base + 2 * count
-            Kernels.parallelChunks(count: count) { start, end in
-                // One vector (`lanes` = 16) or the partial vector at the end.
-                @inline(__always) func step(_ i: Int, _ lanes: Int) {
-                    let gi = g.vector(at: i, lanes: lanes)
-                    var mi = m.vector(at: i, lanes: lanes)
-                    mi += (gi - mi) * oneMinusBeta1
-                    m.store(mi, at: i, lanes: lanes)
-                    var vi = v.vector(at: i, lanes: lanes)
-                    vi += (gi * gi - vi) * oneMinusBeta2
-                    v.store(vi, at: i, lanes: lanes)
-                    if amsgrad {
-                        vi = pointwiseMax(vHat.vector(at: i, lanes: lanes), vi)
-                        vHat.store(vi, at: i, lanes: lanes)
-                    }
-                    w.store(w.vector(at: i, lanes: lanes) - Kernels.divide(mi * alpha, Kernels.squareRoot(vi) + eps),
-                            at: i, lanes: lanes)
+    public func step(_ t: Int) -> Step {
+        Step(alpha: stepSize(at: t), oneMinusBeta1: complementAsKeras(beta1), oneMinusBeta2: complementAsKeras(beta2),
+             epsilon: epsilon, amsgrad: amsgrad)
+    }
+
+    /// Step `t` of Adam: its bias-corrected step size `α` fixed.
+    public struct Step: OptimizerStep {
+        let alpha: Float, oneMinusBeta1: Float, oneMinusBeta2: Float, epsilon: Float, amsgrad: Bool
+
+        public func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
+                          slots: UnsafeMutablePointer<Float>, slotStride: Int, count: Int) {
+            let alpha = alpha, oneMinusBeta1 = oneMinusBeta1, oneMinusBeta2 = oneMinusBeta2, eps = epsilon
+            let amsgrad = amsgrad
+            let m = slots, v = slots + slotStride, vHat = slots + 2 * slotStride
+            // One vector (`lanes` = 16) or the partial vector at the end.
+            @inline(__always) func update(_ i: Int, _ lanes: Int) {
+                let gi = g.vector(at: i, lanes: lanes)
+                var mi = m.vector(at: i, lanes: lanes)
+                mi += (gi - mi) * oneMinusBeta1
+                m.store(mi, at: i, lanes: lanes)
+                var vi = v.vector(at: i, lanes: lanes)
+                vi += (gi * gi - vi) * oneMinusBeta2
+                v.store(vi, at: i, lanes: lanes)
+                if amsgrad {
+                    vi = pointwiseMax(vHat.vector(at: i, lanes: lanes), vi)
+                    vHat.store(vi, at: i, lanes: lanes)
                 }
-                var i = start
-                while i &+ 16 <= end {
-                    step(i, 16)
-                    i &+= 16
-                }
-                if i < end { step(i, end &- i) }
+                w.store(w.vector(at: i, lanes: lanes) - Kernels.divide(mi * alpha, Kernels.squareRoot(vi) + eps),
+                        at: i, lanes: lanes)
             }
+            var i = 0
+            while i &+ 16 <= count {
+                update(i, 16)
+                i &+= 16
+            }
+            if i < count { update(i, count &- i) }
         }
     }
 }

@@ -1,3 +1,5 @@
+import OptBenchKernels
+
 /// An optimizer that updates a flat parameter vector from its gradient.
 ///
 /// Hyperparameters live in the conforming value; the mutable state (step
@@ -11,20 +13,65 @@
 /// var state = adam.makeState(parameterCount: parameters.count)
 /// adam.update(parameters: &parameters, gradients: gradients, state: &state)
 /// ```
+///
+/// Every rule is elementwise: step `t` updates each parameter from its own
+/// gradient and slots only. ``step(_:)`` fixes the constants of step `t` (the
+/// learning rate, Adam's bias-corrected step size) in an ``OptimizerStep``
+/// that applies to any run of parameters, so that a model can update a layer
+/// while its gradient is still in cache; ``update(parameters:gradients:count:state:)``
+/// applies it to the whole vector.
 public protocol GradientOptimizer: Sendable {
+    /// The update of one step, with its constants fixed.
+    associatedtype Step: OptimizerStep
     /// The rule's name as the command line spells it: `sgd`, `rmsprop`, `adam`.
     var name: String { get }
     /// Every hyperparameter with its value, in a fixed order (for reports).
     var hyperparameters: [Hyperparameter] { get }
-    /// Fresh state for a parameter vector of `parameterCount` values.
-    func makeState(parameterCount: Int) -> OptimizerState
-    /// One update of `count` parameters from their gradients; increments
-    /// `state.step` first, so the first update sees `t = 1`.
-    func update(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
-                count: Int, state: inout OptimizerState)
+    /// Per-parameter slots the rule keeps (velocity, moment estimates).
+    var slotCount: Int { get }
+    /// The update of step `t` (counted from 1).
+    func step(_ t: Int) -> Step
+}
+
+/// One step of an optimizer (``GradientOptimizer/step(_:)``): its update rule
+/// with every constant fixed, for any run of parameters.
+public protocol OptimizerStep {
+    /// Updates the `count` parameters `w[0..<count]` from their gradients
+    /// `g[0..<count]`; slot `k` of parameter `i` is `slots[k·slotStride + i]`
+    /// (the slots of one ``OptimizerState`` offset to the run: `slotStride` is
+    /// the state's parameter count).
+    func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
+               slots: UnsafeMutablePointer<Float>, slotStride: Int, count: Int)
 }
 
 extension GradientOptimizer {
+    /// Fresh state for a parameter vector of `parameterCount` values: ``slotCount``
+    /// slots of zeros, at step 0.
+    public func makeState(parameterCount: Int) -> OptimizerState {
+        OptimizerState(slotCount: slotCount, parameterCount: parameterCount)
+    }
+
+    /// Checks that `state` was made by this optimizer for `count` parameters.
+    public func validate(_ state: OptimizerState, count: Int) {
+        precondition(state.parameterCount == count && state.slotCount >= slotCount,
+                     "the optimizer state was made for another parameter count or other settings (use makeState)")
+    }
+
+    /// One update of `count` parameters from their gradients, on all threads;
+    /// increments `state.step` first, so the first update sees `t = 1`.
+    public func update(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
+                       count: Int, state: inout OptimizerState) {
+        validate(state, count: count)
+        state.step += 1
+        let step = step(state.step)
+        state.withSlots { slots in
+            Kernels.parallelChunks(count: count) { start, end in
+                step.apply(parameters: parameters + start, gradients: gradients + start, slots: slots + start,
+                           slotStride: count, count: end - start)
+            }
+        }
+    }
+
     /// ``update(parameters:gradients:count:state:)`` on arrays.
     public func update(parameters: inout [Float], gradients: [Float], state: inout OptimizerState) {
         precondition(parameters.count == gradients.count)

@@ -41,46 +41,48 @@ public struct RMSprop: GradientOptimizer {
 
     /// Slots: `s`, the momentum `m`, and the mean gradient `ḡ` (the last two
     /// are only used when their options are on).
-    public func makeState(parameterCount: Int) -> OptimizerState {
-        OptimizerState(slotCount: 3, parameterCount: parameterCount)
+    public var slotCount: Int { 3 }
+
+    public func step(_ t: Int) -> Step {
+        Step(learningRate: learningRate, rho: rho, oneMinusRho: complementAsKeras(rho), momentum: momentum,
+             epsilon: epsilon, centered: centered)
     }
 
-    public func update(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
-                       count: Int, state: inout OptimizerState) {
-        precondition(state.parameterCount == count && state.slotCount >= 3,
-                     "the optimizer state was made for another parameter count or other settings (use makeState)")
-        state.step += 1
-        let lr = learningRate, rho = rho, oneMinusRho = complementAsKeras(rho), mu = momentum, eps = epsilon, centered = centered
-        state.withSlots { base in
-            let s = base, m = base + count, average = base + 2 * count
-            Kernels.parallelChunks(count: count) { start, end in
-                // One vector (`lanes` = 16) or the partial vector at the end.
-                @inline(__always) func step(_ i: Int, _ lanes: Int) {
-                    let gi = g.vector(at: i, lanes: lanes)
-                    let si = rho * s.vector(at: i, lanes: lanes) + oneMinusRho * (gi * gi)
-                    s.store(si, at: i, lanes: lanes)
-                    var denominator = si
-                    if centered {
-                        let ai = rho * average.vector(at: i, lanes: lanes) + oneMinusRho * gi
-                        average.store(ai, at: i, lanes: lanes)
-                        denominator -= ai * ai
-                    }
-                    let increment = Kernels.divide(lr * gi, Kernels.squareRoot(denominator + eps))
-                    if mu > 0 {
-                        let mi = mu * m.vector(at: i, lanes: lanes) + increment
-                        m.store(mi, at: i, lanes: lanes)
-                        w.store(w.vector(at: i, lanes: lanes) - mi, at: i, lanes: lanes)
-                    } else {
-                        w.store(w.vector(at: i, lanes: lanes) - increment, at: i, lanes: lanes)
-                    }
+    /// A step of RMSprop: the same at every `t`.
+    public struct Step: OptimizerStep {
+        let learningRate: Float, rho: Float, oneMinusRho: Float, momentum: Float, epsilon: Float, centered: Bool
+
+        public func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
+                          slots: UnsafeMutablePointer<Float>, slotStride: Int, count: Int) {
+            let lr = learningRate, rho = rho, oneMinusRho = oneMinusRho, mu = momentum, eps = epsilon
+            let centered = centered
+            let s = slots, m = slots + slotStride, average = slots + 2 * slotStride
+            // One vector (`lanes` = 16) or the partial vector at the end.
+            @inline(__always) func update(_ i: Int, _ lanes: Int) {
+                let gi = g.vector(at: i, lanes: lanes)
+                let si = rho * s.vector(at: i, lanes: lanes) + oneMinusRho * (gi * gi)
+                s.store(si, at: i, lanes: lanes)
+                var denominator = si
+                if centered {
+                    let ai = rho * average.vector(at: i, lanes: lanes) + oneMinusRho * gi
+                    average.store(ai, at: i, lanes: lanes)
+                    denominator -= ai * ai
                 }
-                var i = start
-                while i &+ 16 <= end {
-                    step(i, 16)
-                    i &+= 16
+                let increment = Kernels.divide(lr * gi, Kernels.squareRoot(denominator + eps))
+                if mu > 0 {
+                    let mi = mu * m.vector(at: i, lanes: lanes) + increment
+                    m.store(mi, at: i, lanes: lanes)
+                    w.store(w.vector(at: i, lanes: lanes) - mi, at: i, lanes: lanes)
+                } else {
+                    w.store(w.vector(at: i, lanes: lanes) - increment, at: i, lanes: lanes)
                 }
-                if i < end { step(i, end &- i) }
             }
+            var i = 0
+            while i &+ 16 <= count {
+                update(i, 16)
+                i &+= 16
+            }
+            if i < count { update(i, count &- i) }
         }
     }
 }

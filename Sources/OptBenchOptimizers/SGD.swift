@@ -31,48 +31,46 @@ public struct SGD: GradientOptimizer {
     }
 
     /// Slots: the velocity `v` when `momentum > 0`, none otherwise.
-    public func makeState(parameterCount: Int) -> OptimizerState {
-        OptimizerState(slotCount: momentum > 0 ? 1 : 0, parameterCount: parameterCount)
+    public var slotCount: Int { momentum > 0 ? 1 : 0 }
+
+    public func step(_ t: Int) -> Step {
+        Step(learningRate: learningRate, momentum: momentum, nesterov: nesterov)
     }
 
-    public func update(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
-                       count: Int, state: inout OptimizerState) {
-        precondition(state.parameterCount == count && state.slotCount >= (momentum > 0 ? 1 : 0),
-                     "the optimizer state was made for another parameter count or other settings (use makeState)")
-        state.step += 1
-        let lr = learningRate, mu = momentum, nesterov = nesterov
-        guard mu > 0 else {
-            Kernels.parallelChunks(count: count) { start, end in
+    /// A step of SGD: the same at every `t`.
+    public struct Step: OptimizerStep {
+        let learningRate: Float, momentum: Float, nesterov: Bool
+
+        public func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
+                          slots v: UnsafeMutablePointer<Float>, slotStride: Int, count: Int) {
+            let lr = learningRate, mu = momentum, nesterov = nesterov
+            guard mu > 0 else {
                 // One vector (`lanes` = 16) or the partial vector at the end.
-                @inline(__always) func step(_ i: Int, _ lanes: Int) {
+                @inline(__always) func update(_ i: Int, _ lanes: Int) {
                     w.store(w.vector(at: i, lanes: lanes) - lr * g.vector(at: i, lanes: lanes), at: i, lanes: lanes)
                 }
-                var i = start
-                while i &+ 16 <= end {
-                    step(i, 16)
+                var i = 0
+                while i &+ 16 <= count {
+                    update(i, 16)
                     i &+= 16
                 }
-                if i < end { step(i, end &- i) }
+                if i < count { update(i, count &- i) }
+                return
             }
-            return
-        }
-        state.withSlots { v in
-            Kernels.parallelChunks(count: count) { start, end in
-                // One vector (`lanes` = 16) or the partial vector at the end.
-                @inline(__always) func step(_ i: Int, _ lanes: Int) {
-                    let gi = g.vector(at: i, lanes: lanes)
-                    let vi = mu * v.vector(at: i, lanes: lanes) - lr * gi
-                    v.store(vi, at: i, lanes: lanes)
-                    let step = nesterov ? mu * vi - lr * gi : vi
-                    w.store(w.vector(at: i, lanes: lanes) + step, at: i, lanes: lanes)
-                }
-                var i = start
-                while i &+ 16 <= end {
-                    step(i, 16)
-                    i &+= 16
-                }
-                if i < end { step(i, end &- i) }
+            // One vector (`lanes` = 16) or the partial vector at the end.
+            @inline(__always) func update(_ i: Int, _ lanes: Int) {
+                let gi = g.vector(at: i, lanes: lanes)
+                let vi = mu * v.vector(at: i, lanes: lanes) - lr * gi
+                v.store(vi, at: i, lanes: lanes)
+                let step = nesterov ? mu * vi - lr * gi : vi
+                w.store(w.vector(at: i, lanes: lanes) + step, at: i, lanes: lanes)
             }
+            var i = 0
+            while i &+ 16 <= count {
+                update(i, 16)
+                i &+= 16
+            }
+            if i < count { update(i, count &- i) }
         }
     }
 }

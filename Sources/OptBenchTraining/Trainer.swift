@@ -66,8 +66,8 @@ public struct Trainer: Sendable {
         }
     }
 
-    private func trainFlushingSubnormals(
-        optimizer: any GradientOptimizer,
+    private func trainFlushingSubnormals<Optimizer: GradientOptimizer>(
+        optimizer: Optimizer,
         from initialParameters: [Float],
         on train: LabeledImages,
         validation: LabeledImages?,
@@ -78,10 +78,12 @@ public struct Trainer: Sendable {
         var parameters = initialParameters
         var gradients = [Float](repeating: 0, count: model.parameterCount)
         var state = optimizer.makeState(parameterCount: model.parameterCount)
+        optimizer.validate(state, count: model.parameterCount)
         let batchSize = configuration.batchSize
         // No batch is larger than the set it is drawn from.
         let evaluationBatch = min(configuration.evaluationBatchSize, max(validation?.count ?? 1, 1))
         let workspace = MLPWorkspace(model: model, capacity: max(min(batchSize, train.count), evaluationBatch))
+        train.pixels.withUnsafeBufferPointer { workspace.balanceFirstLayer(images: $0.baseAddress!, count: train.count) }
         let steps = configuration.stepsPerEpoch(sampleCount: train.count)
         var history: [EpochRecord] = []
         var divergence: Divergence?
@@ -99,24 +101,16 @@ public struct Trainer: Sendable {
                 tuner.beforeStep(step, of: steps)
                 let first = step * batchSize
                 let batch = min(batchSize, train.count - first)
-                let totals: CrossEntropyTotals = parameters.withUnsafeMutableBufferPointer { p in
-                    gradients.withUnsafeMutableBufferPointer { g in
-                        let totals = train.pixels.withUnsafeBufferPointer { pixels in
-                            order.withUnsafeBufferPointer { o in
-                                let indices = UnsafeBufferPointer(rebasing: o[first..<(first + batch)])
-                                for (r, index) in indices.enumerated() { workspace.labels[r] = train.labels[Int(index)] }
-                                return model.lossAndGradient(images: pixels.baseAddress!, indices: indices,
-                                                             parameters: p.baseAddress!, gradients: g.baseAddress!,
-                                                             workspace: workspace)
-                            }
-                        }
-                        if totals.lossSum.isFinite {
-                            optimizer.update(parameters: p.baseAddress!, gradients: g.baseAddress!,
-                                             count: model.parameterCount, state: &state)
-                        }
-                        return totals
-                    }
+                // The step's update is applied by the gradient pass itself, range by
+                // range as the gradients are computed (and only if the loss is finite).
+                let update = optimizer.step(state.step + 1)
+                let totals = order.withUnsafeBufferPointer { o in
+                    let indices = UnsafeBufferPointer(rebasing: o[first..<(first + batch)])
+                    for (r, index) in indices.enumerated() { workspace.labels[r] = train.labels[Int(index)] }
+                    return gradientStep(images: train, indices: indices, update: update, parameters: &parameters,
+                                        gradients: &gradients, state: &state, workspace: workspace)
                 }
+                if totals.lossSum.isFinite { state.step += 1 }
                 guard totals.lossSum.isFinite else {
                     let d = Divergence(epoch: epoch, step: step + 1)
                     divergence = d
@@ -155,6 +149,30 @@ public struct Trainer: Sendable {
             observer(.epochEnded(record))
         }
         return TrainingResult(history: history, divergence: divergence, parameters: parameters, seconds: totalSeconds)
+    }
+
+    /// One gradient pass over the batch `indices` of `images` that applies
+    /// `update` to the parameters as their gradients are computed (see
+    /// ``MLP/lossAndGradient(images:indices:parameters:gradients:workspace:update:)``).
+    private func gradientStep<Step: OptimizerStep>(
+        images: LabeledImages, indices: UnsafeBufferPointer<Int32>, update: Step,
+        parameters: inout [Float], gradients: inout [Float], state: inout OptimizerState, workspace: MLPWorkspace
+    ) -> CrossEntropyTotals {
+        let slotStride = parameters.count
+        return parameters.withUnsafeMutableBufferPointer { p -> CrossEntropyTotals in
+            let w = p.baseAddress!
+            return gradients.withUnsafeMutableBufferPointer { g -> CrossEntropyTotals in
+                images.pixels.withUnsafeBufferPointer { pixels -> CrossEntropyTotals in
+                    state.withSlots { slots -> CrossEntropyTotals in
+                        model.lossAndGradient(images: pixels.baseAddress!, indices: indices, parameters: w,
+                                              gradients: g.baseAddress!, workspace: workspace) { range, gradient in
+                            update.apply(parameters: w + range.lowerBound, gradients: gradient,
+                                         slots: slots + range.lowerBound, slotStride: slotStride, count: range.count)
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private func seconds(since start: UInt64) -> Double {

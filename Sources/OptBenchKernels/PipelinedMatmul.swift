@@ -1,0 +1,149 @@
+extension Kernels {
+    /// Part `part` of `C[m×n] = epilogue(A[m×k]·B[k×n])` split over the inner
+    /// dimension: part `p` adds, for every block of four rows of `C`, the
+    /// products of the inner indices `splits[p] ..< splits[p+1]` that `pattern`
+    /// lists, to the sums part `p − 1` left in `C`; the last part applies the
+    /// epilogue.
+    ///
+    ///     C[i, j] = (…((Σ_{q ∈ part 0} A[i,q]·B[q,j]) + Σ_{q ∈ part 1} …) + …)
+    ///
+    /// is the sum of ``sparseMatmulColumns(m:n:columnStart:columnEnd:k:a:lda:nonzeros:b:ldb:c:ldc:epilogue:accumulate:workspace:)``
+    /// in the same order, so the result is the same to the last bit. The
+    /// parts form a pipeline over the row blocks: part `p` waits in
+    /// `progress` for part `p − 1` to publish a block, so the parts of one
+    /// job must run in one ``KernelThreads/run(parts:_:)`` (on any number of
+    /// threads: part `p` never runs before part `p − 1` on the same thread),
+    /// after `progress.begin()`.
+    ///
+    /// Why: each part reads only its rows `splits[p] ..< splits[p+1]` of `B`.
+    /// When `B` is a layer's weights and each thread also updates those rows,
+    /// the weights stay in the cache of the core that owns them.
+    ///
+    /// - Parameters:
+    ///   - splits: `parts + 1` increasing inner indices from 0 to `k`.
+    ///   - workspace: ``matmulWorkspaceCount(k:)`` floats for this part.
+    @inlinable
+    public static func pipelinedMatmulPart(
+        _ part: Int, splits: [Int],
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, skippingZerosOf pattern: NonzeroPattern,
+        b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        epilogue: Epilogue, progress: PipelineProgress,
+        workspace: UnsafeMutablePointer<Float>
+    ) {
+        precondition(splits.count >= part + 2 && splits.first == 0 && splits.last == k,
+                     "the splits run from 0 to k, one more than the parts")
+        let inner = splits[part]..<splits[part + 1]
+        let last = part == splits.count - 2
+        let narrowStart = n - n % lanes
+        if narrowStart < n {
+            copyPaddedPanel(rows: inner, width: n - narrowStart, from: b + narrowStart, ldb: ldb, into: workspace)
+        }
+        let tile = workspace + max(1, k) &* lanes
+        var i = 0
+        while i < m {
+            let rows = min(sparseRows, m &- i), block = i / sparseRows
+            if part > 0 { progress.wait(part: part - 1, block: block) }
+            let listed = slice(pattern.indices(rowBlock: block), to: inner)
+            sparseRowBlock(rows: rows, n: n, listed: listed, a: a + i &* lda, lda: lda, b: b, ldb: ldb,
+                           narrowPanel: workspace, c: c + i &* ldc, ldc: ldc, accumulate: part > 0, tile: tile)
+            if last { applyEpilogue(epilogue, rows: rows, width: n, c: c, ldc: ldc, row: i, column: 0) }
+            progress.publish(part: part, block: block)
+            i &+= sparseRows
+        }
+    }
+
+    /// The rows `rows` of `A[·×k]·B[k×n]`, skipping the zeros of `A` that
+    /// `pattern` lists, one block of four rows at a time: each block is
+    /// computed into `tile` (`4 × n` floats, leading dimension `n`) — starting
+    /// from the block's rows of `partial` when given, as
+    /// ``sparseMatmulColumns(m:n:columnStart:columnEnd:k:a:lda:nonzeros:b:ldb:c:ldc:epilogue:accumulate:workspace:)``
+    /// does with `accumulate` — and handed to `finished(firstRow, rowCount, tile)`
+    /// while it is in cache. The values are those of the whole product to the
+    /// last bit.
+    ///
+    /// A layer's weight gradient computed this way can be applied to its
+    /// weights block by block, without ever being stored.
+    ///
+    /// - Parameters:
+    ///   - rows: starts at a multiple of ``sparseRows``.
+    ///   - partial: sums to continue (`partial[i·n + j]` for row `i`), or nil.
+    ///   - workspace: ``matmulWorkspaceCount(k:)`` floats.
+    @inlinable
+    public static func sparseMatmulRows(
+        _ rows: Range<Int>, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, skippingZerosOf pattern: NonzeroPattern,
+        b: UnsafePointer<Float>, ldb: Int,
+        partial: UnsafePointer<Float>?, tile: UnsafeMutablePointer<Float>,
+        workspace: UnsafeMutablePointer<Float>,
+        finished: (_ firstRow: Int, _ rowCount: Int, _ values: UnsafePointer<Float>) -> Void
+    ) {
+        precondition(rows.lowerBound % sparseRows == 0, "the rows start at a multiple of \(sparseRows)")
+        let narrowStart = n - n % lanes
+        if narrowStart < n {
+            copyPaddedPanel(rows: 0..<k, width: n - narrowStart, from: b + narrowStart, ldb: ldb, into: workspace)
+        }
+        let narrowTile = workspace + max(1, k) &* lanes
+        var i = rows.lowerBound
+        while i < rows.upperBound {
+            let count = min(sparseRows, rows.upperBound &- i)
+            if let partial { tile.update(from: partial + i &* n, count: count &* n) }
+            sparseRowBlock(rows: count, n: n, listed: pattern.indices(rowBlock: i / sparseRows), a: a + i &* lda,
+                           lda: lda, b: b, ldb: ldb, narrowPanel: workspace, c: tile, ldc: n,
+                           accumulate: partial != nil, tile: narrowTile)
+            finished(i, count, tile)
+            i &+= sparseRows
+        }
+    }
+
+    /// All `n` columns of `rows` (1...4) rows of `A·B` over the `listed` inner
+    /// indices, in tiles of 64, then 32 and 16 columns; the last `n mod 16`
+    /// columns through the zero-padded copy `narrowPanel` of `B`'s last columns
+    /// (``copyPaddedPanel(rows:width:from:ldb:into:)``, rows keep their indices)
+    /// and the 4 × 16 scratch `tile`. Adds to `C` when `accumulate`.
+    @inlinable @inline(__always)
+    static func sparseRowBlock(
+        rows: Int, n: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int, narrowPanel: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, tile: UnsafeMutablePointer<Float>
+    ) {
+        var j = 0
+        while j < n {
+            let remaining = n &- j
+            let width = remaining >= 64 ? 64 : remaining >= 32 ? 32 : min(16, remaining)
+            sparseTile(width: width, rows: rows, listed: listed, a: a, lda: lda,
+                       b: width < lanes ? narrowPanel : b + j, ldb: width < lanes ? lanes : ldb,
+                       c: c + j, ldc: ldc, accumulate: accumulate, tile: tile)
+            j &+= width
+        }
+    }
+
+    /// One tile of `rows` (1...4) rows × `width` (64, 32, 16 or fewer)
+    /// columns of `A·B` over the `listed` inner indices; a tile narrower than
+    /// 16 is computed 16 wide (from a zero-padded `b`) into the 4 × 16 scratch
+    /// `tile`, of which its first `width` columns are kept.
+    @inlinable @inline(__always)
+    static func sparseTile(
+        width: Int, rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+        tile: UnsafeMutablePointer<Float>
+    ) {
+        switch width {
+        case 64:
+            sparseKernel4x64(rows: rows, listed: listed, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
+                             accumulate: accumulate)
+        case 32:
+            sparseKernel4x32(rows: rows, listed: listed, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
+                             accumulate: accumulate)
+        case 16:
+            sparseKernel4x16(rows: rows, listed: listed, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
+                             accumulate: accumulate)
+        default:
+            if accumulate { loadNarrowTile(rows: rows, width: width, from: c, ldc: ldc, into: tile) }
+            sparseKernel4x16(rows: rows, listed: listed, a: a, lda: lda, b: b, ldb: ldb, c: tile, ldc: lanes,
+                             accumulate: accumulate)
+            storeNarrowTile(rows: rows, width: width, from: tile, into: c, ldc: ldc)
+        }
+    }
+}
