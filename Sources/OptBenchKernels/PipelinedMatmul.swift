@@ -79,6 +79,7 @@ extension Kernels {
         workspace: UnsafeMutablePointer<Float>,
         finished: (_ firstRow: Int, _ rowCount: Int, _ values: UnsafePointer<Float>) -> Void
     ) {
+        guard !rows.isEmpty else { return }
         precondition(rows.lowerBound % sparseRows == 0, "the rows start at a multiple of \(sparseRows)")
         let narrowStart = n - n % lanes
         if narrowStart < n {

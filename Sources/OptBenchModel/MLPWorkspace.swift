@@ -49,6 +49,10 @@ public final class MLPWorkspace {
     let gradientTiles: UnsafeMutablePointer<Float>
     let gradientTileCount: Int
     let inputSize: Int
+    /// The most parts the first layer's inputs may be split into: at least
+    /// the thread count, and at least 4 (so that tests can split more finely
+    /// than the machine has threads).
+    public let maximumParts: Int
     private var allocations: [UnsafeMutableRawPointer] = []
 
     public init(model: MLP, capacity: Int) {
@@ -71,14 +75,15 @@ public final class MLPWorkspace {
         transposed = floats(partCapacity * widest)
         transposedInput = floats(partCapacity * model.inputSize)
         transposedWeights = floats(model.layers.dropFirst().map { $0.inputs * $0.outputs }.max() ?? 1)
-        scratchPerThread = Kernels.matmulWorkspaceCount(k: max(widest, partCapacity))
-        kernelScratch = floats(Kernels.parallelMatmulWorkspaceCount(k: max(widest, partCapacity)))
         let threadCount = KernelThreads.shared.threadCount
+        maximumParts = max(threadCount, 4)
+        scratchPerThread = Kernels.matmulWorkspaceCount(k: max(widest, partCapacity))
+        kernelScratch = floats(scratchPerThread * maximumParts)
         inputSize = model.inputSize
         firstLayerSplits = MLPWorkspace.splits(of: model.inputSize, weights: nil, parts: threadCount)
-        pipeline = PipelineProgress(parts: threadCount, rowBlocks: (partCapacity + Kernels.sparseRows - 1) / Kernels.sparseRows)
+        pipeline = PipelineProgress(parts: maximumParts, rowBlocks: (partCapacity + Kernels.sparseRows - 1) / Kernels.sparseRows)
         gradientTileCount = Kernels.sparseRows * (model.layers.first?.outputs ?? 1)
-        gradientTiles = floats(gradientTileCount * threadCount)
+        gradientTiles = floats(gradientTileCount * maximumParts)
         inputNonzeros = .allocate(rows: capacity, columns: model.inputSize)
         transposedInputNonzeros = .allocate(rows: model.inputSize, columns: partCapacity)
         labels = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
@@ -107,6 +112,17 @@ public final class MLPWorkspace {
             for q in 0..<inputSize where row[q] != 0 { nonzeros[q] += 1 }
         }
         firstLayerSplits = MLPWorkspace.splits(of: inputSize, weights: nonzeros, parts: firstLayerSplits.count - 1)
+    }
+
+    /// Sets ``firstLayerSplits``: `0 = s₀ ≤ s₁ ≤ … ≤ s_p =` the input size,
+    /// multiples of 16 but the last, with `p` at most ``maximumParts``. A
+    /// split with more parts than threads runs correctly, just not faster.
+    public func setFirstLayerSplits(_ splits: [Int]) {
+        precondition(splits.count >= 2 && splits.count - 1 <= maximumParts, "1 to \(maximumParts) parts")
+        precondition(splits.first == 0 && splits.last == inputSize, "the splits run from 0 to \(inputSize)")
+        precondition(zip(splits, splits.dropFirst()).allSatisfy { $0 <= $1 }, "the splits increase")
+        precondition(splits.dropLast().allSatisfy { $0 % 16 == 0 }, "the splits are multiples of 16")
+        firstLayerSplits = splits
     }
 
     /// `parts + 1` increasing multiples of 16 from 0 to `size` (the last is

@@ -215,3 +215,100 @@ struct GradientTests {
         #expect(!loaded.gradient.contains { $0.isNaN })
     }
 }
+
+/// The training step's pass that applies the update as the gradients come
+/// (``MLP/lossAndGradient(images:indices:parameters:gradients:workspace:update:)``)
+/// must update every parameter exactly once, from the very gradient of the
+/// plain pass, for any split of the first layer among threads.
+@Suite("Gradient pass with the update")
+struct FusedUpdateTests {
+    static let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [40], classCount: 10))
+
+    /// Image-like bytes (a zero border, zeros inside), or dense ones.
+    static func images(count: Int, sparse: Bool) -> [UInt8] {
+        var rng = SeededGenerator(seed: 9, stream: 4)
+        return (0..<(count * 784)).map { q in
+            let p = q % 784
+            guard sparse else { return UInt8(1 + rng.nextInt(below: 255)) }
+            return p < 100 || p % 5 == 0 || rng.nextUnitFloat() < 0.4 ? 0 : UInt8(rng.nextInt(below: 256))
+        }
+    }
+
+    struct Outcome {
+        var parameters: [Float]
+        var gradient: [Float]
+        var totals: CrossEntropyTotals
+        var updates: [Int]
+    }
+
+    /// One pass; with `fused`, `w ← w − 0.1·g` is applied through `update`,
+    /// otherwise after the plain pass.
+    static func pass(batch: Int, sparse: Bool, splits: [Int]?, fused: Bool, parameters: [Float]) -> Outcome {
+        let images = images(count: 60, sparse: sparse)
+        var rng = SeededGenerator(seed: UInt64(batch), stream: 2)
+        let indices: [Int32] = (0..<batch).map { _ in Int32(rng.nextInt(below: 60)) }
+        let workspace = MLPWorkspace(model: model, capacity: batch)
+        if let splits { workspace.setFirstLayerSplits(splits) }
+        for r in 0..<batch { workspace.labels[r] = UInt8(r % 10) }
+        var parameters = parameters
+        var gradient = [Float](repeating: .nan, count: model.parameterCount)
+        var updates = [Int](repeating: 0, count: model.parameterCount)
+        let totals = images.withUnsafeBufferPointer { bytes in
+            indices.withUnsafeBufferPointer { idx in
+                parameters.withUnsafeMutableBufferPointer { p in
+                    gradient.withUnsafeMutableBufferPointer { g in
+                        updates.withUnsafeMutableBufferPointer { u in
+                            guard fused else {
+                                let totals = model.lossAndGradient(images: bytes.baseAddress!, indices: idx,
+                                                                   parameters: p.baseAddress!, gradients: g.baseAddress!,
+                                                                   workspace: workspace)
+                                if totals.lossSum.isFinite {
+                                    for i in 0..<p.count { p[i] -= 0.1 * g[i]; u[i] += 1 }
+                                }
+                                return totals
+                            }
+                            return model.lossAndGradient(images: bytes.baseAddress!, indices: idx,
+                                                         parameters: p.baseAddress!, gradients: g.baseAddress!,
+                                                         workspace: workspace) { range, values in
+                                // Ranges are disjoint: each element is written by one thread.
+                                for (q, i) in range.enumerated() { p[i] -= 0.1 * values[q]; u[i] += 1 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Outcome(parameters: parameters, gradient: gradient, totals: totals, updates: updates)
+    }
+
+    @Test("every parameter is updated once, as after the plain pass, bit for bit",
+          arguments: [(1, true), (7, true), (32, true), (300, true), (32, false), (300, false)])
+    func matchesPlainPass(batch: Int, sparse: Bool) {
+        let parameters = Self.model.initialParameters(seed: 4)
+        let plain = Self.pass(batch: batch, sparse: sparse, splits: nil, fused: false, parameters: parameters)
+        let firstLayerWeights = 784 * 40
+        for splits in [nil, [0, 784], [0, 400, 784], [0, 0, 784], [0, 784, 784], [0, 208, 496, 784]] as [[Int]?] {
+            let fused = Self.pass(batch: batch, sparse: sparse, splits: splits, fused: true, parameters: parameters)
+            let notOnce = fused.updates.filter { $0 != 1 }.count
+            let differ = zip(fused.parameters, plain.parameters).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(notOnce == 0, "splits \(String(describing: splits)): \(notOnce) parameters not updated once")
+            #expect(differ == 0, "splits \(String(describing: splits)): \(differ) parameters differ")
+            #expect(fused.totals == plain.totals)
+            // The other gradients are stored as usual.
+            let otherGradients = zip(fused.gradient[firstLayerWeights...], plain.gradient[firstLayerWeights...])
+            #expect(otherGradients.allSatisfy { $0.bitPattern == $1.bitPattern })
+        }
+    }
+
+    @Test("a non-finite loss updates nothing and leaves the whole gradient")
+    func nonFiniteLoss() {
+        var parameters = Self.model.initialParameters(seed: 4)
+        parameters[parameters.count - 1] = .infinity        // the last bias: every logit of class 9 is infinite
+        let plain = Self.pass(batch: 32, sparse: true, splits: nil, fused: false, parameters: parameters)
+        let fused = Self.pass(batch: 32, sparse: true, splits: [0, 400, 784], fused: true, parameters: parameters)
+        #expect(!fused.totals.lossSum.isFinite)
+        #expect(fused.updates.allSatisfy { $0 == 0 })
+        #expect(zip(fused.parameters, parameters).allSatisfy { $0.bitPattern == $1.bitPattern })
+        #expect(zip(fused.gradient, plain.gradient).allSatisfy { $0.bitPattern == $1.bitPattern })
+    }
+}

@@ -101,6 +101,25 @@ struct TrainerTests {
         }
     }
 
+    /// The trainer applies each step's update while computing the gradient
+    /// (the first layer's rows as they come); every rule must give the
+    /// parameters of the plain loop — gradient, then update — to the bit,
+    /// on image-sized inputs, where the first layer is split among threads.
+    @Test("every optimizer's update applied during the gradient pass equals the plain loop",
+          arguments: [SGD(), SGD(momentum: 0.9), SGD(momentum: 0.8, nesterov: true),
+                      RMSprop(), RMSprop(momentum: 0.5, centered: true), Adam(), Adam(amsgrad: true)] as [any GradientOptimizer])
+    func fusedUpdateMatchesPlainLoop(optimizer: any GradientOptimizer) {
+        let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [24], classCount: 3))
+        let data = imageLikeSet(count: 80, seed: 3)
+        let trainer = Trainer(model: model, configuration: TrainingConfiguration(epochs: 2, batchSize: 16, seed: 5))
+        let initial = model.initialParameters(seed: 6)
+        let result = trainer.train(optimizer: optimizer, from: initial, on: data, validation: nil)
+        let hand = HandTraining(trainer: trainer, optimizer: optimizer, initial: initial, on: data)
+        let differ = zip(result.parameters, hand.parameters).filter { $0.bitPattern != $1.bitPattern }.count
+        #expect(differ == 0, "\(optimizer.name): \(differ) of \(initial.count) parameters differ")
+        #expect(result.history.map(\.loss) == (1...2).map { hand.epochLoss($0) })
+    }
+
     /// 55 samples in batches of 32 are 2 steps (32 + 23): ⌈n/b⌉ `.stepEnded`
     /// events per epoch, then `.epochEnded`.
     @Test("steps per epoch are ⌈n/b⌉, with the events in order")

@@ -29,6 +29,29 @@ func syntheticImages(count: Int, seed: UInt64) -> LabeledImages {
     return LabeledImages(pixels: pixels, labels: labels, rows: 4, columns: 4)
 }
 
+/// `count` 28×28 images of three classes, zero around a class-dependent
+/// shape and in about a third of it, as sparse as Fashion-MNIST's: the first
+/// layer's products skip zeros, split among threads, as in the default run.
+func imageLikeSet(count: Int, seed: UInt64) -> LabeledImages {
+    var rng = SeededGenerator(seed: seed, stream: 0x1A6E)
+    var pixels: [UInt8] = []
+    var labels: [UInt8] = []
+    for _ in 0..<count {
+        let label = rng.nextInt(below: 3)
+        labels.append(UInt8(label))
+        for p in 0..<784 {
+            let row = p / 28, column = p % 28
+            let inside = switch label {
+            case 0: row > 4 && row < 24 && column > 8 && column < 20
+            case 1: row > 2 && row < 26 && column > 3 && column < 25 && (column < 10 || column > 17)
+            default: row > 10 && row < 20 && column > 2 && column < 26
+            }
+            pixels.append(inside && rng.nextInt(below: 3) > 0 ? UInt8(1 + rng.nextInt(below: 255)) : 0)
+        }
+    }
+    return LabeledImages(pixels: pixels, labels: labels, rows: 28, columns: 28)
+}
+
 let tinyModel = MLP(MLPArchitecture(inputSize: 16, hiddenSizes: [8], classCount: 3))
 
 /// Everything a run reports, in order.
