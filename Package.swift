@@ -67,7 +67,7 @@ let package = Package(
 
         // MARK: - Model and optimizers
 
-        .target(name: "OptBenchModel", dependencies: ["OptBenchKernels"], swiftSettings: numericSettings),
+        .target(name: "OptBenchModel", dependencies: ["CKernelSupport", "OptBenchKernels"], swiftSettings: numericSettings),
         .target(name: "OptBenchOptimizers", dependencies: ["OptBenchKernels"], swiftSettings: numericSettings),
 
         // MARK: - Training and evaluation

@@ -16,11 +16,10 @@ extension Kernels {
         threads: KernelThreads = .shared
     ) -> Int {
         let rows = indices.count
-        let rowBlocks = (rows + sparseRows - 1) / sparseRows
-        let parts = rows * width >= 8_192 ? min(threads.threadCount, rowBlocks) : 1
+        let parts = gatherParts(rows: rows, width: width, threads: threads.threadCount)
         threads.run(parts: parts) { part in
-            let start = min(rows, rowBlocks * part / parts * sparseRows)
-            let end = min(rows, rowBlocks * (part + 1) / parts * sparseRows)
+            let part = gatherRows(part, of: parts, rows: rows)
+            let start = part.lowerBound, end = part.upperBound
             guard end > start else { return }
             gatherScaledRows(from: bytes, width: width, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
                              into: output + start * width)
@@ -31,8 +30,27 @@ extension Kernels {
         }
         guard let pattern else { return 0 }
         var listed = 0
-        for r in 0..<rowBlocks { listed += Int(pattern.counts[r]) }
+        for r in 0..<((rows + sparseRows - 1) / sparseRows) { listed += Int(pattern.counts[r]) }
         return listed
+    }
+
+    /// Into how many parts ``parallelGatherScaledRows(from:width:indices:into:findingNonzerosInto:threads:)``
+    /// splits `rows` rows of `width` on `threads` threads: one per thread,
+    /// whole blocks of four rows each, for batches worth it.
+    @inlinable
+    public static func gatherParts(rows: Int, width: Int, threads: Int) -> Int {
+        rows * width >= 8_192 ? max(1, min(threads, (rows + sparseRows - 1) / sparseRows)) : 1
+    }
+
+    /// The rows that thread `thread` of `threads` gathers in
+    /// ``parallelGatherScaledRows(from:width:indices:into:findingNonzerosInto:threads:)``
+    /// (`thread` < ``gatherParts(rows:width:threads:)``; empty beyond).
+    @inlinable
+    public static func gatherRows(_ thread: Int, of threads: Int, rows: Int) -> Range<Int> {
+        let rowBlocks = (rows + sparseRows - 1) / sparseRows
+        let start = min(rows, rowBlocks * thread / threads * sparseRows)
+        let end = min(rows, rowBlocks * (thread + 1) / threads * sparseRows)
+        return start..<max(start, end)
     }
 
     /// ``transpose(m:n:a:lda:into:)`` with the columns of `A` (rows of `T`)

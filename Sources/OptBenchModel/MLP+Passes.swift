@@ -1,3 +1,4 @@
+import CKernelSupport
 import OptBenchKernels
 
 extension MLP {
@@ -211,10 +212,15 @@ extension MLP {
     ///
     /// When the loss is not finite, nothing is updated and `gradients` holds
     /// the whole gradient.
+    ///
+    /// `next`: the images of the next batch, if known. Each thread asks the
+    /// CPU to fetch those it will load into its cache while it computes the
+    /// gradient, so that the next batch does not wait for memory.
     @discardableResult
     public func lossAndGradient(
         images: UnsafePointer<UInt8>, indices: UnsafeBufferPointer<Int32>,
         parameters: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace,
+        prefetching next: UnsafeBufferPointer<Int32> = UnsafeBufferPointer(start: nil, count: 0),
         update: (_ range: Range<Int>, _ gradient: UnsafePointer<Float>) -> Void
     ) -> CrossEntropyTotals {
         precondition(indices.count > 0 && indices.count <= workspace.capacity)
@@ -226,14 +232,25 @@ extension MLP {
                     from: images, width: inputSize, indices: UnsafeBufferPointer(rebasing: indices[part]),
                     into: workspace.input + part.lowerBound * inputSize,
                     findingNonzerosInto: workspace.inputNonzeros.dropping(rowBlocks: part.lowerBound / Kernels.sparseRows))
-            }, update: update)
+            }, update: update, prefetch: { thread, threads in
+                // The images of the next batch's first part that thread `thread` (of
+                // `threads` active ones) will gather: those of the gather's parts it runs.
+                let rows = min(next.count, Self.samplesPerPart)
+                let parts = Kernels.gatherParts(rows: rows, width: inputSize, threads: KernelThreads.shared.threadCount)
+                for part in stride(from: thread, to: parts, by: threads) {
+                    for r in Kernels.gatherRows(part, of: parts, rows: rows) {
+                        optbench_prefetch(images + Int(next[r]) * inputSize, inputSize)
+                    }
+                }
+            })
         }
     }
 
     func lossAndGradient(
         batch: Int, parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
         workspace: MLPWorkspace, inputZerosFound loaded: Bool, loadPart: ((Range<Int>) -> Void)?,
-        update: ((Range<Int>, UnsafePointer<Float>) -> Void)? = nil
+        update: ((Range<Int>, UnsafePointer<Float>) -> Void)? = nil,
+        prefetch: ((_ thread: Int, _ threads: Int) -> Void)? = nil
     ) -> CrossEntropyTotals {
         let last = layers.count - 1
         var totals = CrossEntropyTotals()
@@ -268,7 +285,8 @@ extension MLP {
                                into: gradients + layer.biasOffset, accumulate: accumulate)
             if let update, part.upperBound == batch, totals.lossSum.isFinite {
                 firstLayerGradientAndUpdate(m: m, delta: delta, skipsZeros: skipsZeros, gradients: gradients,
-                                            accumulate: accumulate, workspace: workspace, update: update)
+                                            accumulate: accumulate, workspace: workspace, update: update,
+                                            prefetch: prefetch)
             } else {
                 product(m: layer.inputs, n: layer.outputs, k: m, a: workspace.transposedInput, lda: m,
                         skipping: skipsZeros ? workspace.transposedInputNonzeros : nil,
@@ -287,7 +305,8 @@ extension MLP {
     /// read in the forward pass), then its share of the other parameters.
     func firstLayerGradientAndUpdate(m: Int, delta: UnsafePointer<Float>, skipsZeros: Bool,
                                      gradients: UnsafeMutablePointer<Float>, accumulate: Bool, workspace: MLPWorkspace,
-                                     update: (Range<Int>, UnsafePointer<Float>) -> Void) {
+                                     update: (Range<Int>, UnsafePointer<Float>) -> Void,
+                                     prefetch: ((Int, Int) -> Void)?) {
         let layer = layers[0], n = layer.outputs
         precondition(layer.weightOffset == 0 && layer.biasOffset == layer.inputs * n,
                      "the first layer's weights lead the parameter vector")
@@ -299,7 +318,10 @@ extension MLP {
         }
         let splits = workspace.firstLayerSplits, parts = splits.count - 1
         let others = layer.biasOffset..<parameterCount
+        // The thread that runs part `p` is `p mod threads`; the first `threads` parts prefetch.
+        let threads = min(parts, KernelThreads.shared.activeThreadCount)
         KernelThreads.shared.run(parts: parts) { part in
+            if part < threads { prefetch?(part, threads) }
             let rows = splits[part]..<splits[part + 1]
             if skipsZeros {
                 Kernels.sparseMatmulRows(

@@ -106,9 +106,11 @@ public struct Trainer: Sendable {
                 let update = optimizer.step(state.step + 1)
                 let totals = order.withUnsafeBufferPointer { o in
                     let indices = UnsafeBufferPointer(rebasing: o[first..<(first + batch)])
+                    let next = UnsafeBufferPointer(rebasing: o[(first + batch)..<min(train.count, first + batch + batchSize)])
                     for (r, index) in indices.enumerated() { workspace.labels[r] = train.labels[Int(index)] }
-                    return gradientStep(images: train, indices: indices, update: update, parameters: &parameters,
-                                        gradients: &gradients, state: &state, workspace: workspace)
+                    return gradientStep(images: train, indices: indices, next: next, update: update,
+                                        parameters: &parameters, gradients: &gradients, state: &state,
+                                        workspace: workspace)
                 }
                 if totals.lossSum.isFinite { state.step += 1 }
                 guard totals.lossSum.isFinite else {
@@ -152,10 +154,11 @@ public struct Trainer: Sendable {
     }
 
     /// One gradient pass over the batch `indices` of `images` that applies
-    /// `update` to the parameters as their gradients are computed (see
-    /// ``MLP/lossAndGradient(images:indices:parameters:gradients:workspace:update:)``).
+    /// `update` to the parameters as their gradients are computed and fetches
+    /// the images of the `next` batch into the caches (see
+    /// ``MLP/lossAndGradient(images:indices:parameters:gradients:workspace:prefetching:update:)``).
     private func gradientStep<Step: OptimizerStep>(
-        images: LabeledImages, indices: UnsafeBufferPointer<Int32>, update: Step,
+        images: LabeledImages, indices: UnsafeBufferPointer<Int32>, next: UnsafeBufferPointer<Int32>, update: Step,
         parameters: inout [Float], gradients: inout [Float], state: inout OptimizerState, workspace: MLPWorkspace
     ) -> CrossEntropyTotals {
         let slotStride = parameters.count
@@ -165,7 +168,8 @@ public struct Trainer: Sendable {
                 images.pixels.withUnsafeBufferPointer { pixels -> CrossEntropyTotals in
                     state.withSlots { slots -> CrossEntropyTotals in
                         model.lossAndGradient(images: pixels.baseAddress!, indices: indices, parameters: w,
-                                              gradients: g.baseAddress!, workspace: workspace) { range, gradient in
+                                              gradients: g.baseAddress!, workspace: workspace,
+                                              prefetching: next) { range, gradient in
                             update.apply(parameters: w + range.lowerBound, gradients: gradient,
                                          slots: slots + range.lowerBound, slotStride: slotStride, count: range.count)
                         }

@@ -210,6 +210,21 @@ struct ByteScalingTests {
         #expect(Kernels.unitScale[0] == 0 && Kernels.unitScale[255] == 1)
     }
 
+    /// The vector path (16 bytes at a time) scales every byte value to the
+    /// table's value, bit for bit.
+    @Test("the vector path scales every byte value exactly")
+    func everyByteValue() {
+        let bytes = (0..<256).map { UInt8($0) } + (0..<256).map { UInt8(255 - $0) }
+        var output = [Float](repeating: .nan, count: 512)
+        bytes.withUnsafeBufferPointer { b in
+            [Int32(0), 1].withUnsafeBufferPointer { idx in
+                Kernels.gatherScaledRows(from: b.baseAddress!, width: 256, indices: idx, into: &output)
+            }
+        }
+        let wrong = (0..<512).filter { output[$0].bitPattern != Kernels.unitScale[Int(bytes[$0])].bitPattern }
+        #expect(wrong.isEmpty, "byte values scaled wrongly: \(wrong.map { bytes[$0] })")
+    }
+
     /// Gathers rows in any order, with repeats, scaling every byte value.
     @Test("gatherScaledRows gathers and scales every byte value")
     func gather() {

@@ -217,7 +217,7 @@ struct GradientTests {
 }
 
 /// The training step's pass that applies the update as the gradients come
-/// (``MLP/lossAndGradient(images:indices:parameters:gradients:workspace:update:)``)
+/// (``MLP/lossAndGradient(images:indices:parameters:gradients:workspace:prefetching:update:)``)
 /// must update every parameter exactly once, from the very gradient of the
 /// plain pass, for any split of the first layer among threads.
 @Suite("Gradient pass with the update")
