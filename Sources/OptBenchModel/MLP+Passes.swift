@@ -287,6 +287,21 @@ extension MLP {
                 firstLayerGradientAndUpdate(m: m, delta: delta, skipsZeros: skipsZeros, gradients: gradients,
                                             accumulate: accumulate, workspace: workspace, update: update,
                                             prefetch: prefetch)
+            } else if skipsZeros && workspace.firstLayerSplits.count > 2 {
+                // Each thread the weight rows it owns (as in the forward pass), so
+                // that they stay in its cache from part to part.
+                let splits = workspace.firstLayerSplits, n = layer.outputs
+                KernelThreads.shared.run(parts: splits.count - 1) { t in
+                    let rows = splits[t]..<splits[t + 1]
+                    guard !rows.isEmpty else { return }
+                    Kernels.sparseMatmulColumns(
+                        m: rows.count, n: n, columnStart: 0, columnEnd: n, k: m,
+                        a: workspace.transposedInput + rows.lowerBound * m, lda: m,
+                        nonzeros: workspace.transposedInputNonzeros.dropping(rowBlocks: rows.lowerBound / Kernels.sparseRows),
+                        b: delta, ldb: n, c: gradients + layer.weightOffset + rows.lowerBound * n, ldc: n,
+                        epilogue: .none, accumulate: accumulate,
+                        workspace: workspace.kernelScratch + t * workspace.scratchPerThread)
+                }
             } else {
                 product(m: layer.inputs, n: layer.outputs, k: m, a: workspace.transposedInput, lda: m,
                         skipping: skipsZeros ? workspace.transposedInputNonzeros : nil,

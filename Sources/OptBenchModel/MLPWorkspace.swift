@@ -103,11 +103,12 @@ public final class MLPWorkspace {
 
     /// Sets ``firstLayerSplits`` so that each thread's inputs hold about as
     /// many nonzero pixels of `images` (`count` images of ``MLP/inputSize``
-    /// bytes; every 16th is counted): the first layer's products skip zeros,
-    /// so their work follows the nonzeros, not the pixel count.
+    /// bytes; about a thousand of them, evenly spaced, are counted): the first
+    /// layer's products skip zeros, so their work follows the nonzeros, not
+    /// the pixel count.
     public func balanceFirstLayer(images: UnsafePointer<UInt8>, count: Int) {
         var nonzeros = [Double](repeating: 0, count: inputSize)
-        for image in stride(from: 0, to: count, by: 16) {
+        for image in stride(from: 0, to: count, by: max(1, count / 1024)) {
             let row = images + image * inputSize
             for q in 0..<inputSize where row[q] != 0 { nonzeros[q] += 1 }
         }
