@@ -24,3 +24,12 @@ extension Epilogue {
         return self
     }
 }
+
+extension Kernels {
+    /// Applies `epilogue` to the `m×n` matrix `C` in place, as a product's
+    /// store would have (for a product computed without it).
+    @inlinable
+    public static func apply(_ epilogue: Epilogue, m: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        applyEpilogue(epilogue, rows: m, width: n, c: c, ldc: ldc, row: 0, column: 0)
+    }
+}

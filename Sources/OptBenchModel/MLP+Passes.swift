@@ -389,12 +389,26 @@ extension MLP {
         }
         // δ_{l−1} = (δ · Wᵀ) ⊙ [A_{l−1} > 0] : (m × outputs) · (outputs × inputs)
         func previousDelta(scratch: UnsafeMutablePointer<Float>, threads: KernelThreads) {
+            let target = workspace.deltas[l - 1] + first * layer.inputs
+            if m * (layer.inputs + layer.outputs) < layer.inputs * layer.outputs {
+                // Few samples: (δ·Wᵀ)ᵀ = W·δᵀ transposes δ and the result instead of W,
+                // fewer values. Each element is the same sum of the same products in
+                // the same order (a·b = b·a), so the result is the same to the bit.
+                let deltaT = workspace.transposedWeights, product = deltaT + layer.outputs * m
+                Kernels.transpose(m: m, n: layer.outputs, a: delta, lda: layer.outputs, into: deltaT)
+                Kernels.parallelMatmul(m: layer.inputs, n: m, k: layer.outputs,
+                                       a: parameters + layer.weightOffset, lda: layer.outputs,
+                                       b: deltaT, ldb: m, c: product, ldc: m, workspace: scratch, threads: threads)
+                Kernels.transpose(m: layer.inputs, n: m, a: product, lda: m, into: target)
+                Kernels.apply(.reluMask(previous, ldh: layer.inputs), m: m, n: layer.inputs, c: target, ldc: layer.inputs)
+                return
+            }
             Kernels.transpose(m: layer.inputs, n: layer.outputs, a: parameters + layer.weightOffset,
                               lda: layer.outputs, into: workspace.transposedWeights)
             Kernels.parallelMatmul(m: m, n: layer.inputs, k: layer.outputs,
                                    a: delta, lda: layer.outputs,
                                    b: workspace.transposedWeights, ldb: layer.inputs,
-                                   c: workspace.deltas[l - 1] + first * layer.inputs, ldc: layer.inputs,
+                                   c: target, ldc: layer.inputs,
                                    epilogue: .reluMask(previous, ldh: layer.inputs),
                                    workspace: scratch, threads: threads)
         }
