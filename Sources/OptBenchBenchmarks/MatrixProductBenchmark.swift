@@ -13,14 +13,32 @@ public struct MatrixProductCase: Sendable {
     /// (a batch of images, or its transpose), whose zeros the product finds
     /// and skips; `nil` for a dense product of random operands.
     public var sparseInput: [Float]? = nil
+    /// How a product with a `sparseInput` is split among threads.
+    public var split: FirstLayerSplit = .balanced
 
-    public init(name: String, m: Int, n: Int, k: Int, epilogue: String, sparseInput: [Float]? = nil) {
+    /// The ways the first layer's products are split among threads.
+    public enum FirstLayerSplit: Sendable {
+        /// By rows of `C` (or columns), balancing the skipped work: the plain
+        /// zero-skipping product.
+        case balanced
+        /// The forward product `X·W₁` as training runs it: a pipeline over the
+        /// rows of `W₁` each thread owns (inner dimension split).
+        case pipelineOverWeightRows
+        /// The weight gradient `Xᵀ·δ` as training runs it: each thread the
+        /// rows of `W₁` it owns, four at a time into a tile (from which
+        /// training applies the update).
+        case ownedWeightRows
+    }
+
+    public init(name: String, m: Int, n: Int, k: Int, epilogue: String, sparseInput: [Float]? = nil,
+                split: FirstLayerSplit = .balanced) {
         self.name = name
         self.m = m
         self.n = n
         self.k = k
         self.epilogue = epilogue
         self.sparseInput = sparseInput
+        self.split = split
     }
 
     /// `2·m·n·k`.
@@ -48,7 +66,11 @@ public enum MatrixProductBenchmark {
         for (l, layer) in model.layers.enumerated().reversed() {
             cases.append(MatrixProductCase(name: "backward L\(l + 1) Xᵀ·δ (\(layer.inputs)×\(batch) · \(batch)×\(layer.outputs))",
                                            m: layer.inputs, n: layer.outputs, k: batch, epilogue: "none"))
-            if l > 0 {
+            if l > 0 && MLP.transposesDelta(samples: batch, layer: layer) {
+                // Few samples: training computes (δ·Wᵀ)ᵀ = W·δᵀ, then masks.
+                cases.append(MatrixProductCase(name: "backward L\(l + 1) W·δᵀ (\(layer.inputs)×\(layer.outputs) · \(layer.outputs)×\(batch))",
+                                               m: layer.inputs, n: batch, k: layer.outputs, epilogue: "none"))
+            } else if l > 0 {
                 cases.append(MatrixProductCase(name: "backward L\(l + 1) δ·Wᵀ (\(batch)×\(layer.outputs) · \(layer.outputs)×\(layer.inputs))",
                                                m: batch, n: layer.inputs, k: layer.outputs, epilogue: "reluMask"))
             }
@@ -56,9 +78,11 @@ public enum MatrixProductBenchmark {
         return cases
     }
 
-    /// The first layer's two products as training runs them on real inputs:
-    /// `images` (`batch × model.inputSize`, scaled) times `W`, and its
-    /// transpose times `δ`, each skipping the zeros of its `A`.
+    /// The first layer's two products on real inputs: `images` (`batch ×
+    /// model.inputSize`, scaled) times `W`, and its transpose times `δ`, each
+    /// skipping the zeros of its `A` — split among threads as the plain
+    /// zero-skipping product does, and as training does (see
+    /// ``MatrixProductCase/FirstLayerSplit``).
     public static func sparseInputCases(model: MLP, images: [Float], batch: Int) -> [MatrixProductCase] {
         guard let layer = model.layers.first else { return [] }
         precondition(images.count == batch * layer.inputs)
@@ -66,13 +90,35 @@ public enum MatrixProductBenchmark {
         for r in 0..<batch {
             for p in 0..<layer.inputs { transposed[p * batch + r] = images[r * layer.inputs + p] }
         }
+        let forward = "forward L1  X·W (\(batch)×\(layer.inputs) · \(layer.inputs)×\(layer.outputs))"
+        let gradient = "backward L1 Xᵀ·δ (\(layer.inputs)×\(batch) · \(batch)×\(layer.outputs))"
+        let epilogue = layer.activation == .relu ? "biasReLU" : "bias"
         return [
-            MatrixProductCase(name: "forward L1  X·W (\(batch)×\(layer.inputs) · \(layer.inputs)×\(layer.outputs)) zeros skipped",
-                              m: batch, n: layer.outputs, k: layer.inputs,
-                              epilogue: layer.activation == .relu ? "biasReLU" : "bias", sparseInput: images),
-            MatrixProductCase(name: "backward L1 Xᵀ·δ (\(layer.inputs)×\(batch) · \(batch)×\(layer.outputs)) zeros skipped",
-                              m: layer.inputs, n: layer.outputs, k: batch, epilogue: "none", sparseInput: transposed),
+            MatrixProductCase(name: "\(forward) zeros skipped", m: batch, n: layer.outputs, k: layer.inputs,
+                              epilogue: epilogue, sparseInput: images),
+            MatrixProductCase(name: "\(forward) pipeline", m: batch, n: layer.outputs, k: layer.inputs,
+                              epilogue: epilogue, sparseInput: images, split: .pipelineOverWeightRows),
+            MatrixProductCase(name: "\(gradient) zeros skipped", m: layer.inputs, n: layer.outputs, k: batch,
+                              epilogue: "none", sparseInput: transposed),
+            MatrixProductCase(name: "\(gradient) owned rows", m: layer.inputs, n: layer.outputs, k: batch,
+                              epilogue: "none", sparseInput: transposed, split: .ownedWeightRows),
         ]
+    }
+
+    /// Split points of the first layer's weight rows among `threads`
+    /// threads, balancing the nonzeros of the images, as training does
+    /// (``MLPWorkspace/balanceFirstLayer(images:count:)``).
+    static func weightRowSplits(_ product: MatrixProductCase, threads: Int) -> [Int] {
+        guard let a = product.sparseInput else { return [0, product.m] }
+        let (rows, columns) = product.split == .pipelineOverWeightRows ? (product.m, product.k) : (product.k, product.m)
+        var nonzeros = [Double](repeating: 0, count: columns)
+        for r in 0..<rows {
+            for q in 0..<columns {
+                let value = product.split == .pipelineOverWeightRows ? a[r * columns + q] : a[q * rows + r]
+                if value != 0 { nonzeros[q] += 1 }
+            }
+        }
+        return MLPWorkspace.balancedSplits(of: columns, weights: nonzeros, parts: threads)
     }
 
     /// Whether training skips the zeros of this product's real `A`
@@ -89,7 +135,8 @@ public enum MatrixProductBenchmark {
 
     /// Times `Kernels.parallelMatmul` (as the model calls it) on random
     /// operands of the case's shape (or the case's real `A`, whose zero
-    /// columns are found and skipped within the timing), with the threads of `threads`.
+    /// columns are found and skipped within the timing, split among threads
+    /// as the case says), with the threads of `threads`.
     public static func run(_ product: MatrixProductCase, minimumSeconds: Double = 0.3,
                            threads: KernelThreads = .shared) -> MatrixProductTiming {
         var rng = SeededGenerator(seed: 1)
@@ -102,6 +149,10 @@ public enum MatrixProductBenchmark {
         let mask = (0..<(product.m * product.n)).map { _ in rng.nextUnitFloat() - 0.5 }
         var c = [Float](repeating: 0, count: product.m * product.n)
         var workspace = [Float](repeating: 0, count: Kernels.parallelMatmulWorkspaceCount(k: product.k, threads: threads))
+        let splits = weightRowSplits(product, threads: threads.threadCount)
+        let progress = PipelineProgress(parts: threads.threadCount, rowBlocks: (product.m + 3) / 4)
+        let scratch = Kernels.matmulWorkspaceCount(k: product.k)
+        var tiles = [Float](repeating: 0, count: 4 * product.n * threads.threadCount)
         let seconds = a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 bias.withUnsafeBufferPointer { bias in
@@ -121,6 +172,33 @@ public enum MatrixProductBenchmark {
                                             if product.sparseInput != nil {
                                                 Kernels.findNonzeroColumns(m: product.m, n: product.k, a: a.baseAddress!,
                                                                            lda: product.k, into: pattern)
+                                                switch product.split {
+                                                case .pipelineOverWeightRows:
+                                                    progress.begin()
+                                                    threads.run(parts: splits.count - 1) { part in
+                                                        Kernels.pipelinedMatmulPart(
+                                                            part, splits: splits, m: product.m, n: product.n, k: product.k,
+                                                            a: a.baseAddress!, lda: product.k, skippingZerosOf: pattern,
+                                                            b: b.baseAddress!, ldb: product.n, c: c.baseAddress!, ldc: product.n,
+                                                            epilogue: epilogue, progress: progress,
+                                                            workspace: w.baseAddress! + part * scratch)
+                                                    }
+                                                    return
+                                                case .ownedWeightRows:
+                                                    tiles.withUnsafeMutableBufferPointer { tiles in
+                                                        threads.run(parts: splits.count - 1) { part in
+                                                            Kernels.sparseMatmulRows(
+                                                                splits[part]..<splits[part + 1], n: product.n, k: product.k,
+                                                                a: a.baseAddress!, lda: product.k, skippingZerosOf: pattern,
+                                                                b: b.baseAddress!, ldb: product.n, partial: nil,
+                                                                tile: tiles.baseAddress! + part * 4 * product.n,
+                                                                workspace: w.baseAddress! + part * scratch) { _, _, _ in }
+                                                        }
+                                                    }
+                                                    return
+                                                case .balanced:
+                                                    break
+                                                }
                                                 Kernels.parallelMatmul(
                                                     m: product.m, n: product.n, k: product.k,
                                                     a: a.baseAddress!, lda: product.k, skippingZerosOf: pattern,

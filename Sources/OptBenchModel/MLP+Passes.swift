@@ -358,6 +358,13 @@ extension MLP {
         }
     }
 
+    /// Whether the backward pass computes `δ_{l−1}` for `samples` samples of
+    /// `layer` as `(W·δᵀ)ᵀ` (transposing `δ` and the product) rather than as
+    /// `δ·Wᵀ` (transposing `W`): when that transposes fewer values.
+    public static func transposesDelta(samples: Int, layer: DenseLayerLayout) -> Bool {
+        samples * (layer.inputs + layer.outputs) < layer.inputs * layer.outputs
+    }
+
     /// Backward through layer `l > 0` for the samples `rows`: its gradients
     /// `∂W_l = A_{l−1}ᵀ·δ_l`, `∂b_l = Σ_rows δ_l` (added to the earlier parts'
     /// when `accumulate`), and the previous layer's `δ_{l−1} = (δ_l·W_lᵀ) ⊙ [A_{l−1} > 0]`.
@@ -390,7 +397,7 @@ extension MLP {
         // δ_{l−1} = (δ · Wᵀ) ⊙ [A_{l−1} > 0] : (m × outputs) · (outputs × inputs)
         func previousDelta(scratch: UnsafeMutablePointer<Float>, threads: KernelThreads) {
             let target = workspace.deltas[l - 1] + first * layer.inputs
-            if m * (layer.inputs + layer.outputs) < layer.inputs * layer.outputs {
+            if Self.transposesDelta(samples: m, layer: layer) {
                 // Few samples: (δ·Wᵀ)ᵀ = W·δᵀ transposes δ and the result instead of W,
                 // fewer values. Each element is the same sum of the same products in
                 // the same order (a·b = b·a), so the result is the same to the bit.

@@ -80,7 +80,7 @@ public final class MLPWorkspace {
         scratchPerThread = Kernels.matmulWorkspaceCount(k: max(widest, partCapacity))
         kernelScratch = floats(scratchPerThread * maximumParts)
         inputSize = model.inputSize
-        firstLayerSplits = MLPWorkspace.splits(of: model.inputSize, weights: nil, parts: threadCount)
+        firstLayerSplits = MLPWorkspace.balancedSplits(of: model.inputSize, weights: nil, parts: threadCount)
         pipeline = PipelineProgress(parts: maximumParts, rowBlocks: (partCapacity + Kernels.sparseRows - 1) / Kernels.sparseRows)
         gradientTileCount = Kernels.sparseRows * (model.layers.first?.outputs ?? 1)
         gradientTiles = floats(gradientTileCount * maximumParts)
@@ -112,7 +112,7 @@ public final class MLPWorkspace {
             let row = images + image * inputSize
             for q in 0..<inputSize where row[q] != 0 { nonzeros[q] += 1 }
         }
-        firstLayerSplits = MLPWorkspace.splits(of: inputSize, weights: nonzeros, parts: firstLayerSplits.count - 1)
+        firstLayerSplits = MLPWorkspace.balancedSplits(of: inputSize, weights: nonzeros, parts: firstLayerSplits.count - 1)
     }
 
     /// Sets ``firstLayerSplits``: `0 = s₀ ≤ s₁ ≤ … ≤ s_p =` the input size,
@@ -130,7 +130,7 @@ public final class MLPWorkspace {
     /// `size`) that cut `0..<size` into runs of about equal total `weights`
     /// (equal length without weights). Runs start at multiples of 16 so that
     /// each thread's rows of the weights start on a cache line.
-    static func splits(of size: Int, weights: [Double]?, parts: Int) -> [Int] {
+    public static func balancedSplits(of size: Int, weights: [Double]?, parts: Int) -> [Int] {
         let weights = weights ?? [Double](repeating: 1, count: size)
         let total = weights.reduce(0, +)
         var splits = [0]
