@@ -1,3 +1,5 @@
+import CKernelSupport
+
 extension Kernels {
     /// `x / 255` for every byte value, computed in `Double` and rounded once to
     /// `Float`: exactly what Keras feeds the network after `X / 255.0` in NumPy.
@@ -27,8 +29,7 @@ extension Kernels {
             let target = output + r &* width
             var q = 0
             while q &+ 16 <= width {
-                let raw = UnsafeRawPointer(source + q).loadUnaligned(as: SIMD16<UInt8>.self)
-                let v = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: raw))
+                let v = SIMD16<Float>(optbench_bytes_to_floats16(source + q))
                 let estimate = v * reciprocal
                 let scaled = estimate.addingProduct(v.addingProduct(-estimate, divisor), reciprocal)
                 UnsafeMutableRawPointer(target + q).storeBytes(of: scaled, as: SIMD16<Float>.self)

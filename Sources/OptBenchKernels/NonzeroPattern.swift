@@ -1,3 +1,5 @@
+import CKernelSupport
+
 /// For each block of ``Kernels/sparseRows`` (4) rows of a matrix `A`, the
 /// columns where at least one of the block's rows is nonzero.
 ///
@@ -77,8 +79,9 @@ extension Kernels {
     /// block is nonzero, into `pattern` (whose `stride` is at least `n`).
     ///
     /// NaNs count as nonzero, so a product that skips the rest still
-    /// propagates them. Rows are scanned 16 columns at a time; 16 columns of
-    /// zeros in all four rows (an image's border) cost a few vector operations.
+    /// propagates them. Rows are scanned 16 columns at a time
+    /// (`optbench_list_nonzero_columns16`: with AVX-512, compares into one
+    /// mask and an in-register compress of the column numbers).
     ///
     /// - Returns: the number of listed columns over all row blocks.
     @inlinable
@@ -89,41 +92,30 @@ extension Kernels {
         var total = 0
         var block = 0
         var first = 0
-        withUnsafeTemporaryAllocation(of: SIMD16<Int32>.self, capacity: 1) { flagsBuffer in
-            let flags = UnsafeMutableRawPointer(flagsBuffer.baseAddress!).assumingMemoryBound(to: Int32.self)
-            while first < m {
-                let rows = min(sparseRows, m &- first)
-                let top = a + first &* lda
-                let out = pattern.indices + block &* pattern.stride
-                var count = 0
-                var p = 0
-                while p &+ 16 <= n {
-                    var nonzero = SIMDMask<SIMD16<Int32>>()
-                    for r in 0..<rows {
-                        nonzero .|= UnsafeRawPointer(top + r &* lda + p).loadUnaligned(as: SIMD16<Float>.self) .!= 0
-                    }
-                    if any(nonzero) {
-                        // Branch-free: always write the index, advance only past listed columns.
-                        flagsBuffer[0] = SIMD16<Int32>().replacing(with: 1, where: nonzero)
-                        for q in 0..<16 {
-                            out[count] = Int32(truncatingIfNeeded: p &+ q)
-                            count &+= Int(flags[q])
-                        }
-                    }
-                    p &+= 16
-                }
-                while p < n {
-                    var listed = false
-                    for r in 0..<rows where top[r &* lda &+ p] != 0 { listed = true }
-                    out[count] = Int32(truncatingIfNeeded: p)
-                    count &+= listed ? 1 : 0
-                    p &+= 1
-                }
-                pattern.counts[block] = Int32(truncatingIfNeeded: count)
-                total &+= count
-                block &+= 1
-                first &+= sparseRows
+        while first < m {
+            let rows = min(sparseRows, m &- first)
+            let top = a + first &* lda
+            let out = pattern.indices + block &* pattern.stride
+            var count = 0
+            var p = 0
+            // 16 columns at a time (compares, one mask, an in-register compress); the
+            // list has room for the 16 indices written before the count is known.
+            while p &+ 16 <= n {
+                count &+= Int(optbench_list_nonzero_columns16(top + p, lda, Int32(rows), Int32(truncatingIfNeeded: p),
+                                                               out + count))
+                p &+= 16
             }
+            while p < n {
+                var listed = false
+                for r in 0..<rows where top[r &* lda &+ p] != 0 { listed = true }
+                out[count] = Int32(truncatingIfNeeded: p)
+                count &+= listed ? 1 : 0
+                p &+= 1
+            }
+            pattern.counts[block] = Int32(truncatingIfNeeded: count)
+            total &+= count
+            block &+= 1
+            first &+= sparseRows
         }
         return total
     }

@@ -19,4 +19,17 @@ optbench_float16 optbench_div16(optbench_float16 a, optbench_float16 b) {
     return a / b;
 }
 
+/// 16 bytes as a clang vector.
+typedef unsigned char optbench_bytes16 __attribute__((ext_vector_type(16)));
+
+/// The 16 bytes at `p` (any alignment) as floats 0…255, in two vector
+/// instructions (vpmovzxbd, vcvtdq2ps). Swift's SIMD16<Int32>(truncatingIfNeeded:)
+/// from SIMD16<UInt8> is a generic call converting lane by lane.
+static inline __attribute__((always_inline))
+optbench_float16 optbench_bytes_to_floats16(const unsigned char *p) {
+    optbench_bytes16 bytes;
+    __builtin_memcpy(&bytes, p, 16);
+    return __builtin_convertvector(bytes, optbench_float16);
+}
+
 #endif
