@@ -12,8 +12,9 @@ import Synchronization
 /// after each job, and only then sleep on a semaphore.
 ///
 /// Every kernel splits its work into parts that compute disjoint outputs with
-/// the same arithmetic in the same order as a single thread would, so results
-/// are identical, bit for bit, for any thread count and any timing.
+/// the same arithmetic in the same order as a single thread would (or, in a
+/// pipeline, continue each other's sums in a fixed order), so results are
+/// identical, bit for bit, for any thread count and any timing.
 public final class KernelThreads: @unchecked Sendable {
     /// The process-wide pool, sized by `OPTBENCH_THREADS` or else the number of
     /// active processors (at most 8).

@@ -66,6 +66,14 @@ public struct NonzeroPattern: @unchecked Sendable {
         return block
     }
 
+    /// The number of listed columns over the first `rowBlocks` row blocks.
+    @inlinable
+    public func listedCount(rowBlocks: Int) -> Int {
+        var listed = 0
+        for r in 0..<rowBlocks { listed += Int(counts[r]) }
+        return listed
+    }
+
     /// The pattern of the rows from `4·rowBlocks` on.
     @inlinable
     public func dropping(rowBlocks: Int) -> NonzeroPattern {

@@ -28,10 +28,7 @@ extension Kernels {
                                    into: pattern.dropping(rowBlocks: start / sparseRows))
             }
         }
-        guard let pattern else { return 0 }
-        var listed = 0
-        for r in 0..<((rows + sparseRows - 1) / sparseRows) { listed += Int(pattern.counts[r]) }
-        return listed
+        return pattern?.listedCount(rowBlocks: (rows + sparseRows - 1) / sparseRows) ?? 0
     }
 
     /// Into how many parts ``parallelGatherScaledRows(from:width:indices:into:findingNonzerosInto:threads:)``
@@ -73,9 +70,7 @@ extension Kernels {
             let end = min(n, columnBlocks * (part + 1) / parts * 16)
             transposeColumns(start..<end, m: m, a: a, lda: lda, into: t, findingNonzerosInto: pattern)
         }
-        var listed = 0
-        for r in 0..<((n + sparseRows - 1) / sparseRows) { listed += Int(pattern.counts[r]) }
-        return listed
+        return pattern.listedCount(rowBlocks: (n + sparseRows - 1) / sparseRows)
     }
 
     /// The columns `columns` of the `m`-row matrix `A` transposed into the

@@ -1,4 +1,5 @@
 import CKernelSupport
+import Foundation
 
 /// Flags through which the parts of a pipelined job tell each other which
 /// row blocks they have finished (see ``Kernels/pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``).
@@ -40,11 +41,19 @@ public final class PipelineProgress: @unchecked Sendable {
         optbench_store_release(flag(part: part, block: block), generation)
     }
 
-    /// Spins until part `part` has finished row block `block`.
+    /// Spins until part `part` has finished row block `block`. After a few
+    /// thousand spins (tens of microseconds) it also yields the CPU, in case
+    /// the part it waits for needs this very CPU (more threads than CPUs, or
+    /// unpinned threads).
     @inlinable
     public func wait(part: Int, block: Int) {
         let flag = flag(part: part, block: block), target = generation
-        while optbench_load_acquire(flag) < target { optbench_cpu_relax() }
+        var spins = 0
+        while optbench_load_acquire(flag) < target {
+            optbench_cpu_relax()
+            spins &+= 1
+            if spins > 4_000 { sched_yield() }
+        }
     }
 
     @usableFromInline

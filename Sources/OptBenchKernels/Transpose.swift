@@ -101,9 +101,16 @@ extension Kernels {
         if !accumulate { for j in 0..<n { s[j] = 0 } }
         for i in 0..<m {
             let row = a + i &* lda
-            forEachVector(count: n) { j, lanes in
-                s.store(s.vector(at: j, lanes: lanes) + UnsafePointer(row).vector(at: j, lanes: lanes), at: j, lanes: lanes)
+            // One vector (`lanes` = 16) or the partial vector at the end.
+            @inline(__always) func add(_ j: Int, _ lanes: Int) {
+                s.store(s.vector(at: j, lanes: lanes) + row.vector(at: j, lanes: lanes), at: j, lanes: lanes)
             }
+            var j = 0
+            while j &+ 16 <= n {
+                add(j, 16)
+                j &+= 16
+            }
+            if j < n { add(j, n &- j) }
         }
     }
 }

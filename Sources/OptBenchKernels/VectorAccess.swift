@@ -2,14 +2,23 @@
 /// partial form for the last elements of a buffer whose length is not a
 /// multiple of 16.
 ///
-/// The optimizers' update rules are written once on `SIMD16<Float>` with these:
+/// The optimizers' update rules are written once on `SIMD16<Float>` with
+/// these, in a local `@inline(__always)` function called for each whole
+/// vector with `lanes: 16` and once for the partial one:
 ///
 /// ```swift
-/// Kernels.forEachVector(count: n) { i, lanes in
-///     let v = g.vector(at: i, lanes: lanes)
-///     w.store(w.vector(at: i, lanes: lanes) - lr * v, at: i, lanes: lanes)
+/// @inline(__always) func update(_ i: Int, _ lanes: Int) {
+///     w.store(w.vector(at: i, lanes: lanes) - lr * g.vector(at: i, lanes: lanes), at: i, lanes: lanes)
 /// }
+/// var i = 0
+/// while i &+ 16 <= n { update(i, 16); i &+= 16 }
+/// if i < n { update(i, n &- i) }
 /// ```
+///
+/// (``Kernels/forEachVector(count:_:)`` does the same with a closure, but
+/// the compiler does not inline that closure: it is called once per vector,
+/// with the vectors passed in 128-bit pieces, several times slower. Hot
+/// loops write the loop out.)
 ///
 /// Lane-wise arithmetic rounds each lane exactly as the scalar expression
 /// would, so vectorising does not change results.

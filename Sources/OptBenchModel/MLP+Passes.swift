@@ -77,12 +77,12 @@ extension MLP {
     /// ``Kernels/sparseRows``). `inputZerosFound`: the caller has just found
     /// the zeros of these rows of the input (as it loaded them).
     ///
-    /// When the first layer skips zeros and there are several threads, its
-    /// product runs as a pipeline over the rows of its weights
-    /// (``MLPWorkspace/firstLayerSplits``); with `transposingInput`, each
-    /// thread then also transposes its columns of the input into
-    /// `workspace.transposedInput` and finds their zeros, filling the time the
-    /// pipeline leaves it idle. Returns whether it did.
+    /// When the first layer skips zeros and its inputs are split into several
+    /// parts (``MLPWorkspace/firstLayerSplits``), its product runs as a
+    /// pipeline over those rows of its weights, a part per thread; with
+    /// `transposingInput`, each part then also transposes its columns of the
+    /// input into `workspace.transposedInput` and finds their zeros, filling
+    /// the time the pipeline leaves it idle. Returns whether it did.
     @discardableResult
     func forward(rows: Range<Int>, parameters: UnsafePointer<Float>, workspace: MLPWorkspace, inputZerosFound: Bool,
                  transposingInput: Bool = false) -> Bool {
@@ -91,7 +91,7 @@ extension MLP {
         let pattern = workspace.inputNonzeros.dropping(rowBlocks: first / Kernels.sparseRows)
         var listed = 0
         if inputZerosFound {
-            for r in 0..<((m + Kernels.sparseRows - 1) / Kernels.sparseRows) { listed += Int(pattern.counts[r]) }
+            listed = pattern.listedCount(rowBlocks: (m + Kernels.sparseRows - 1) / Kernels.sparseRows)
         } else {
             listed = Kernels.findNonzeroColumns(m: m, n: inputSize, a: workspace.input + first * inputSize,
                                                 lda: inputSize, into: pattern)
@@ -197,13 +197,17 @@ extension MLP {
     /// to be finite, `update(range, gradient)` is called exactly once for every
     /// parameter, with disjoint `range`s of parameter indices and `gradient`
     /// pointing at their gradient values — possibly from several threads at
-    /// once. It must change only the parameters (and optimizer slots) of its
-    /// `range`.
+    /// once. It runs inside a job of ``KernelThreads/shared``, so it must not
+    /// start jobs on that pool (an optimizer's whole-vector `update` would),
+    /// and it must read and change only the parameters (and optimizer slots)
+    /// of its `range`: other threads are updating the rest.
     ///
     /// The first layer's weight gradient, most of the gradient, is handed to
-    /// `update` four rows at a time as it is computed, by the thread that owns
-    /// those rows (``MLPWorkspace/firstLayerSplits``), and is not stored in
-    /// `gradients`; every other gradient is, as usual. This saves a pass over
+    /// `update` four rows at a time as it is computed, by the part that owns
+    /// those rows (``MLPWorkspace/firstLayerSplits``), without being stored:
+    /// afterwards those entries of `gradients` are unspecified (they may hold
+    /// earlier parts' sums, or, for dense inputs, the gradient); every other
+    /// gradient is stored, as usual. This saves a pass over
     /// the largest arrays in memory, and keeps each thread's rows of the
     /// weights in its core's cache. The values handed over are those of
     /// ``lossAndGradient(images:indices:parameters:gradients:workspace:)`` to
@@ -272,9 +276,8 @@ extension MLP {
             let delta = UnsafePointer(workspace.deltas[0] + first * layer.outputs)
             var listed = 0
             if transposed {
-                for r in 0..<((layer.inputs + Kernels.sparseRows - 1) / Kernels.sparseRows) {
-                    listed += Int(workspace.transposedInputNonzeros.counts[r])
-                }
+                listed = workspace.transposedInputNonzeros.listedCount(
+                    rowBlocks: (layer.inputs + Kernels.sparseRows - 1) / Kernels.sparseRows)
             } else {
                 listed = Kernels.parallelTranspose(m: m, n: layer.inputs, a: workspace.input + first * layer.inputs,
                                                    lda: layer.inputs, into: workspace.transposedInput,
@@ -315,9 +318,10 @@ extension MLP {
     /// The last part's `∂W₁ = Xᵀ·δ₁` (continuing the sums of the earlier
     /// parts in `gradients` when `accumulate`), handed to `update` four rows
     /// at a time without being stored, and `update` of every other parameter,
-    /// whose gradients are final in `gradients`. Thread `t` computes and
-    /// updates the weight rows `firstLayerSplits[t] ..< [t+1]` (the inputs it
-    /// read in the forward pass), then its share of the other parameters.
+    /// whose gradients are final in `gradients`. Part `t` (on thread `t` when
+    /// there are enough) computes and updates the weight rows
+    /// `firstLayerSplits[t] ..< [t+1]` (the inputs it read in the forward
+    /// pass), then its share of the other parameters.
     func firstLayerGradientAndUpdate(m: Int, delta: UnsafePointer<Float>, skipsZeros: Bool,
                                      gradients: UnsafeMutablePointer<Float>, accumulate: Bool, workspace: MLPWorkspace,
                                      update: (Range<Int>, UnsafePointer<Float>) -> Void,

@@ -34,18 +34,19 @@ public final class MLPWorkspace {
     /// products skip the zeros.
     let inputNonzeros: NonzeroPattern
     let transposedInputNonzeros: NonzeroPattern
-    /// The rows of the first layer's weights that each thread owns in a
-    /// training step: thread `t` computes the first layer's forward product
-    /// over the inputs `firstLayerSplits[t] ..< firstLayerSplits[t+1]` (a
-    /// pipeline, ``Kernels/pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``),
+    /// The rows of the first layer's weights that each part (a thread, when
+    /// there are enough) owns in a training step: part `t` computes the first
+    /// layer's forward product over the inputs `firstLayerSplits[t] ..<
+    /// firstLayerSplits[t+1]` (a pipeline, ``Kernels/pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``),
     /// transposes those columns of the input, and computes and applies the
     /// gradient of those weight rows, so that they stay in its core's cache.
-    /// One more entry than ``KernelThreads/threadCount``, multiples of 16 from
-    /// 0 to the input size; set it with ``balanceFirstLayer(images:count:)``.
-    /// Results do not depend on it.
+    /// Increasing, from 0 to the input size, the inner ones multiples of 16;
+    /// one more entry than ``KernelThreads/threadCount`` unless set with
+    /// ``setFirstLayerSplits(_:)``; ``balanceFirstLayer(images:count:)``
+    /// balances them. Results do not depend on it.
     public private(set) var firstLayerSplits: [Int]
     let pipeline: PipelineProgress
-    /// Per thread: one block of four rows of the first layer's weight gradient.
+    /// Per part: one block of four rows of the first layer's weight gradient.
     let gradientTiles: UnsafeMutablePointer<Float>
     let gradientTileCount: Int
     let inputSize: Int
@@ -72,7 +73,8 @@ public final class MLPWorkspace {
         let widest = model.architecture.layerWidths.max() ?? 1
         // Only a part of a batch (MLP.samplesPerPart) is transposed at a time.
         let partCapacity = min(capacity, MLP.samplesPerPart)
-        transposed = floats(partCapacity * widest)
+        // Transposed activations of the hidden layers (the input has its own buffer).
+        transposed = floats(partCapacity * (model.layers.dropFirst().map(\.inputs).max() ?? 1))
         transposedInput = floats(partCapacity * model.inputSize)
         transposedWeights = floats(model.layers.dropFirst().map { $0.inputs * $0.outputs }.max() ?? 1)
         let threadCount = KernelThreads.shared.threadCount
@@ -141,7 +143,7 @@ public final class MLPWorkspace {
                 seen += weights[q]
                 q += 1
             }
-            splits.append(min(size, max(splits.last!, (q + 8) / 16 * 16)))
+            splits.append(min(size - size % 16, max(splits.last!, (q + 8) / 16 * 16)))
         }
         splits.append(size)
         return splits

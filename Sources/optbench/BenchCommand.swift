@@ -133,6 +133,8 @@ struct BenchCommand: ParsableCommand {
         if let dataDir { arguments += ["--data-dir", dataDir] }
         process.arguments = arguments
         defer { try? FileManager.default.removeItem(atPath: output) }
+        // What this process printed goes out before the script's own lines.
+        fflush(nil)
         do {
             try process.run()
         } catch {

@@ -125,7 +125,7 @@ struct PipelineTests {
     @Test("a pipeline's flags: a later generation waits again; earlier ones are never seen as set")
     func progressGenerations() {
         let progress = PipelineProgress(parts: 2, rowBlocks: 3)
-        let pool = KernelThreads(threadCount: 2)
+        let pool = testPools[0]
         var order: [Int] = []
         let lock = NSLock()
         for _ in 0..<50 {

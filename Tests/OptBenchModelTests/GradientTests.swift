@@ -225,13 +225,13 @@ struct GradientTests {
 struct FusedUpdateTests {
     static let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [40], classCount: 10))
 
-    /// Image-like bytes (a zero border, zeros inside), or dense ones.
-    static func images(count: Int, sparse: Bool) -> [UInt8] {
+    /// Image-like bytes (a zero border, zeros inside), or dense ones, `width` per image.
+    static func images(count: Int, width: Int, sparse: Bool) -> [UInt8] {
         var rng = SeededGenerator(seed: 9, stream: 4)
-        return (0..<(count * 784)).map { q in
-            let p = q % 784
+        return (0..<(count * width)).map { q in
+            let p = q % width
             guard sparse else { return UInt8(1 + rng.nextInt(below: 255)) }
-            return p < 100 || p % 5 == 0 || rng.nextUnitFloat() < 0.4 ? 0 : UInt8(rng.nextInt(below: 256))
+            return p < width / 8 || p % 5 == 0 || rng.nextUnitFloat() < 0.4 ? 0 : UInt8(rng.nextInt(below: 256))
         }
     }
 
@@ -244,13 +244,14 @@ struct FusedUpdateTests {
 
     /// One pass; with `fused`, `w ← w − 0.1·g` is applied through `update`,
     /// otherwise after the plain pass.
-    static func pass(batch: Int, sparse: Bool, splits: [Int]?, fused: Bool, parameters: [Float]) -> Outcome {
-        let images = images(count: 60, sparse: sparse)
+    static func pass(model: MLP = model, batch: Int, sparse: Bool, splits: [Int]?, fused: Bool,
+                     parameters: [Float]) -> Outcome {
+        let images = images(count: 60, width: model.inputSize, sparse: sparse)
         var rng = SeededGenerator(seed: UInt64(batch), stream: 2)
         let indices: [Int32] = (0..<batch).map { _ in Int32(rng.nextInt(below: 60)) }
         let workspace = MLPWorkspace(model: model, capacity: batch)
         if let splits { workspace.setFirstLayerSplits(splits) }
-        for r in 0..<batch { workspace.labels[r] = UInt8(r % 10) }
+        for r in 0..<batch { workspace.labels[r] = UInt8(r % model.classCount) }
         var parameters = parameters
         var gradient = [Float](repeating: .nan, count: model.parameterCount)
         var updates = [Int](repeating: 0, count: model.parameterCount)
@@ -282,28 +283,46 @@ struct FusedUpdateTests {
         return Outcome(parameters: parameters, gradient: gradient, totals: totals, updates: updates)
     }
 
-    @Test("every parameter is updated once, as after the plain pass, bit for bit",
-          arguments: [(1, true), (7, true), (32, true), (300, true), (32, false), (300, false)])
-    func matchesPlainPass(batch: Int, sparse: Bool) {
-        let parameters = Self.model.initialParameters(seed: 4)
+    /// Fused against plain passes of `model`, for each split of its inputs.
+    static func check(model: MLP, batch: Int, sparse: Bool, splits: [[Int]?]) {
+        let parameters = model.initialParameters(seed: 4)
         // The reference: one part, so no pipeline and no rows owned by threads.
-        let plain = Self.pass(batch: batch, sparse: sparse, splits: [0, 784], fused: false, parameters: parameters)
-        let firstLayerWeights = 784 * 40
-        for splits in [nil, [0, 784], [0, 400, 784], [0, 0, 784], [0, 784, 784], [0, 208, 496, 784]] as [[Int]?] {
+        let plain = pass(model: model, batch: batch, sparse: sparse, splits: [0, model.inputSize], fused: false,
+                         parameters: parameters)
+        let firstLayerWeights = model.inputSize * model.layers[0].outputs
+        for splits in splits {
+            let label = "\(model.inputSize)-\(model.architecture.hiddenSizes), batch \(batch), splits \(String(describing: splits))"
             // The plain pass with this split gives the same gradient.
-            let split = Self.pass(batch: batch, sparse: sparse, splits: splits, fused: false, parameters: parameters)
-            #expect(zip(split.gradient, plain.gradient).allSatisfy { $0.bitPattern == $1.bitPattern },
-                    "splits \(String(describing: splits))")
-            let fused = Self.pass(batch: batch, sparse: sparse, splits: splits, fused: true, parameters: parameters)
+            let split = pass(model: model, batch: batch, sparse: sparse, splits: splits, fused: false, parameters: parameters)
+            #expect(zip(split.gradient, plain.gradient).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(label)")
+            let fused = pass(model: model, batch: batch, sparse: sparse, splits: splits, fused: true, parameters: parameters)
             let notOnce = fused.updates.filter { $0 != 1 }.count
             let differ = zip(fused.parameters, plain.parameters).filter { $0.bitPattern != $1.bitPattern }.count
-            #expect(notOnce == 0, "splits \(String(describing: splits)): \(notOnce) parameters not updated once")
-            #expect(differ == 0, "splits \(String(describing: splits)): \(differ) parameters differ")
+            #expect(notOnce == 0, "\(label): \(notOnce) parameters not updated once")
+            #expect(differ == 0, "\(label): \(differ) parameters differ")
             #expect(fused.totals == plain.totals)
             // The other gradients are stored as usual.
             let otherGradients = zip(fused.gradient[firstLayerWeights...], plain.gradient[firstLayerWeights...])
-            #expect(otherGradients.allSatisfy { $0.bitPattern == $1.bitPattern })
+            #expect(otherGradients.allSatisfy { $0.bitPattern == $1.bitPattern }, "\(label)")
         }
+    }
+
+    @Test("every parameter is updated once, as after the plain pass, bit for bit",
+          arguments: [(1, true), (7, true), (32, true), (300, true), (32, false), (300, false)])
+    func matchesPlainPass(batch: Int, sparse: Bool) {
+        Self.check(model: Self.model, batch: batch, sparse: sparse,
+                   splits: [nil, [0, 784], [0, 400, 784], [0, 0, 784], [0, 784, 784], [0, 208, 496, 784]])
+    }
+
+    /// No hidden layer (the first layer is the output layer: ten columns, all
+    /// in the narrow tile; only its biases are "other" parameters), and an
+    /// input size that is no multiple of 16.
+    @Test("the same for a model without hidden layers and for 100 inputs", arguments: [1, 32, 300])
+    func otherShapes(batch: Int) {
+        Self.check(model: MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [], classCount: 10)), batch: batch,
+                   sparse: true, splits: [nil, [0, 784], [0, 400, 784], [0, 208, 496, 784]])
+        Self.check(model: MLP(MLPArchitecture(inputSize: 100, hiddenSizes: [20], classCount: 10)), batch: batch,
+                   sparse: true, splits: [nil, [0, 100], [0, 48, 100], [0, 96, 100], [0, 16, 64, 100]])
     }
 
     @Test("a non-finite loss updates nothing and leaves the whole gradient")

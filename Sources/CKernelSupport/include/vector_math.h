@@ -32,4 +32,23 @@ optbench_float16 optbench_bytes_to_floats16(const unsigned char *p) {
     return __builtin_convertvector(bytes, optbench_float16);
 }
 
+/// The 16 bytes `v` at `p` scaled to `v / 255`, the float nearest the
+/// quotient, for every byte value. With fused multiply-adds: `e = v·(1/255)`
+/// is off by an ulp for half of the byte values, so it is corrected once,
+/// `r = v − e·255` (exact), `v/255 = e + r·(1/255)`; without them (a portable
+/// x86-64 build), where a fused multiply-add would be a library call per
+/// lane, one vector division.
+static inline __attribute__((always_inline))
+optbench_float16 optbench_scale_bytes16(const unsigned char *p) {
+    const optbench_float16 v = optbench_bytes_to_floats16(p);
+    const optbench_float16 divisor = 255.0f;
+#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
+    const optbench_float16 reciprocal = 1.0f / 255.0f;
+    const optbench_float16 estimate = v * reciprocal;
+    return __builtin_elementwise_fma(__builtin_elementwise_fma(-estimate, divisor, v), reciprocal, estimate);
+#else
+    return v / divisor;
+#endif
+}
+
 #endif
