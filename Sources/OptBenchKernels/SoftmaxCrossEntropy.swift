@@ -45,34 +45,41 @@ extension Kernels {
     ) -> CrossEntropyTotals {
         var totals = continuing
         let scale = 1 / Float(batch ?? m)
-        for i in 0..<m {
-            let z = logits + i * ldz
-            var maximum = z[0]
-            var argmax = 0
-            for j in 1..<n where z[j] > maximum {
-                maximum = z[j]
-                argmax = j
-            }
-            var sum: Float = 0
-            for j in 0..<n { sum += Foundation.exp(z[j] - maximum) }
-            let label = Int(labels[i])
-            totals.lossSum += Double(Foundation.log(sum) - (z[label] - maximum))
-            if argmax == label { totals.correct += 1 }
-            predictions?[i] = Int32(argmax)
-            let inverse = 1 / sum
-            if let probabilities {
-                let p = probabilities + i * n
-                for j in 0..<n { p[j] = Foundation.exp(z[j] - maximum) * inverse }
-            }
-            if let gradient {
-                let g = gradient + i * n
+        // exp(zⱼ − μ) of the current row, computed once for the sum, the
+        // probabilities and the gradient.
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: max(n, 1)) { exps in
+            for i in 0..<m {
+                let z = logits + i * ldz
+                var maximum = z[0]
+                var argmax = 0
+                for j in 1..<n where z[j] > maximum {
+                    maximum = z[j]
+                    argmax = j
+                }
+                var sum: Float = 0
                 for j in 0..<n {
-                    let p = Foundation.exp(z[j] - maximum) * inverse
-                    g[j] = (j == label ? p - 1 : p) * scale
+                    exps[j] = Foundation.exp(z[j] - maximum)
+                    sum += exps[j]
+                }
+                let label = Int(labels[i])
+                totals.lossSum += Double(Foundation.log(sum) - (z[label] - maximum))
+                if argmax == label { totals.correct += 1 }
+                predictions?[i] = Int32(argmax)
+                let inverse = 1 / sum
+                if let probabilities {
+                    let p = probabilities + i * n
+                    for j in 0..<n { p[j] = exps[j] * inverse }
+                }
+                if let gradient {
+                    let g = gradient + i * n
+                    for j in 0..<n {
+                        let p = exps[j] * inverse
+                        g[j] = (j == label ? p - 1 : p) * scale
+                    }
                 }
             }
+            return totals
         }
-        return totals
     }
 }
 
