@@ -55,9 +55,7 @@ public struct NonzeroPattern: @unchecked Sendable {
     public func rowBlockBoundary(_ q: Int, of parts: Int, rowBlocks: Int) -> Int {
         guard q > 0 else { return 0 }
         guard q < parts else { return rowBlocks }
-        var total = 0
-        for r in 0..<rowBlocks { total += Int(counts[r]) }
-        let target = total * q / parts
+        let target = listedCount(rowBlocks: rowBlocks) * q / parts
         var seen = 0, block = 0
         while block < rowBlocks && seen + Int(counts[block]) <= target {
             seen += Int(counts[block])

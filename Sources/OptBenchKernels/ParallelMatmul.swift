@@ -43,8 +43,7 @@ extension Kernels {
             // Split the columns into runs of whole 32-wide blocks.
             let parts = min(threadCount, columnBlocks)
             threads.run(parts: parts) { part in
-                let start = min(n, (columnBlocks * part / parts) * 32)
-                let end = min(n, (columnBlocks * (part + 1) / parts) * 32)
+                let (start, end) = columnSplit(part, of: parts, columns: n)
                 matmulColumns(m: m, n: n, columnStart: start, columnEnd: end, k: k, a: a, lda: lda,
                               b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue, accumulate: accumulate,
                               workspace: workspace + part * scratch)
@@ -63,6 +62,14 @@ extension Kernels {
                               workspace: workspace + part * scratch)
             }
         }
+    }
+
+    /// Part `part` of `parts` of `n` columns split into runs of whole 32-wide
+    /// blocks, as `(start, end)`: the column split of the parallel products.
+    @inlinable @inline(__always)
+    static func columnSplit(_ part: Int, of parts: Int, columns n: Int) -> (start: Int, end: Int) {
+        let columnBlocks = (n + 31) / 32
+        return (min(n, (columnBlocks * part / parts) * 32), min(n, (columnBlocks * (part + 1) / parts) * 32))
     }
 
     /// Runs `body(start, end)` over `0..<count` split into one contiguous chunk

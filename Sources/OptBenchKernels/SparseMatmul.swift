@@ -280,8 +280,7 @@ extension Kernels {
         if splitsByColumns(m: m, n: n, threadCount: threadCount, minimumRows: sparseRows) {
             let parts = min(threadCount, columnBlocks)
             threads.run(parts: parts) { part in
-                let start = min(n, (columnBlocks * part / parts) * 32)
-                let end = min(n, (columnBlocks * (part + 1) / parts) * 32)
+                let (start, end) = columnSplit(part, of: parts, columns: n)
                 sparseMatmulColumns(m: m, n: n, columnStart: start, columnEnd: end, k: k, a: a, lda: lda,
                                     nonzeros: pattern, b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue,
                                     accumulate: accumulate, workspace: workspace + part * scratch)

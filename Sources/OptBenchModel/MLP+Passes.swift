@@ -286,25 +286,12 @@ extension MLP {
             let skipsZeros = Self.skipsZeros(listed: listed, rows: layer.inputs, inner: m)
             Kernels.columnSums(m: m, n: layer.outputs, a: delta, lda: layer.outputs,
                                into: gradients + layer.biasOffset, accumulate: accumulate)
-            if let update, part.upperBound == batch, totals.lossSum.isFinite {
-                firstLayerGradientAndUpdate(m: m, delta: delta, skipsZeros: skipsZeros, gradients: gradients,
-                                            accumulate: accumulate, workspace: workspace, update: update,
-                                            prefetch: prefetch)
-            } else if skipsZeros && workspace.firstLayerSplits.count > 2 {
-                // Each thread the weight rows it owns (as in the forward pass), so
-                // that they stay in its cache from part to part.
-                let splits = workspace.firstLayerSplits, n = layer.outputs
-                KernelThreads.shared.run(parts: splits.count - 1) { t in
-                    let rows = splits[t]..<splits[t + 1]
-                    guard !rows.isEmpty else { return }
-                    Kernels.sparseMatmulColumns(
-                        m: rows.count, n: n, columnStart: 0, columnEnd: n, k: m,
-                        a: workspace.transposedInput + rows.lowerBound * m, lda: m,
-                        nonzeros: workspace.transposedInputNonzeros.dropping(rowBlocks: rows.lowerBound / Kernels.sparseRows),
-                        b: delta, ldb: n, c: gradients + layer.weightOffset + rows.lowerBound * n, ldc: n,
-                        epilogue: .none, accumulate: accumulate,
-                        workspace: workspace.kernelScratch + t * workspace.scratchPerThread)
-                }
+            // The update goes with the last part's gradient, once the loss is known to be finite.
+            let applying = part.upperBound == batch && totals.lossSum.isFinite ? update : nil
+            if applying != nil || (skipsZeros && workspace.firstLayerSplits.count > 2) {
+                firstLayerWeightGradient(m: m, delta: delta, skipsZeros: skipsZeros, gradients: gradients,
+                                         accumulate: accumulate, workspace: workspace, update: applying,
+                                         prefetch: prefetch)
             } else {
                 product(m: layer.inputs, n: layer.outputs, k: m, a: workspace.transposedInput, lda: m,
                         skipping: skipsZeros ? workspace.transposedInputNonzeros : nil,
@@ -315,22 +302,27 @@ extension MLP {
         return totals
     }
 
-    /// The last part's `∂W₁ = Xᵀ·δ₁` (continuing the sums of the earlier
-    /// parts in `gradients` when `accumulate`), handed to `update` four rows
-    /// at a time without being stored, and `update` of every other parameter,
-    /// whose gradients are final in `gradients`. Part `t` (on thread `t` when
-    /// there are enough) computes and updates the weight rows
-    /// `firstLayerSplits[t] ..< [t+1]` (the inputs it read in the forward
-    /// pass), then its share of the other parameters.
-    func firstLayerGradientAndUpdate(m: Int, delta: UnsafePointer<Float>, skipsZeros: Bool,
-                                     gradients: UnsafeMutablePointer<Float>, accumulate: Bool, workspace: MLPWorkspace,
-                                     update: (Range<Int>, UnsafePointer<Float>) -> Void,
-                                     prefetch: ((Int, Int) -> Void)?) {
+    /// A part's `∂W₁ = Xᵀ·δ₁` (continuing the sums of the earlier parts in
+    /// `gradients` when `accumulate`), by the weight rows each part owns:
+    /// part `t` (on thread `t` when there are enough) computes the rows
+    /// `firstLayerSplits[t] ..< [t+1]`, the inputs it read in the forward
+    /// pass, so that they stay in its cache.
+    ///
+    /// Without `update` (zero skipping only), the gradient is stored in
+    /// `gradients`. With it (the last part), each part hands its rows to
+    /// `update` four at a time without storing them (or, for dense inputs,
+    /// after the gradient is stored), then updates its share of every other
+    /// parameter, whose gradients are final in `gradients`.
+    func firstLayerWeightGradient(m: Int, delta: UnsafePointer<Float>, skipsZeros: Bool,
+                                  gradients: UnsafeMutablePointer<Float>, accumulate: Bool, workspace: MLPWorkspace,
+                                  update: ((Range<Int>, UnsafePointer<Float>) -> Void)?,
+                                  prefetch: ((Int, Int) -> Void)?) {
         let layer = layers[0], n = layer.outputs
         precondition(layer.weightOffset == 0 && layer.biasOffset == layer.inputs * n,
                      "the first layer's weights lead the parameter vector")
         let weights = gradients + layer.weightOffset
         if !skipsZeros {
+            precondition(update != nil, "without an update the owned-rows split is only for zero skipping")
             // Dense inputs: the gradient is stored, then each thread updates its rows.
             product(m: layer.inputs, n: n, k: m, a: workspace.transposedInput, lda: m, skipping: nil,
                     b: delta, ldb: n, c: weights, ldc: n, accumulate: accumulate, workspace: workspace)
@@ -340,8 +332,19 @@ extension MLP {
         // The thread that runs part `p` is `p mod threads`; the first `threads` parts prefetch.
         let threads = min(parts, KernelThreads.shared.activeThreadCount)
         KernelThreads.shared.run(parts: parts) { part in
-            if part < threads { prefetch?(part, threads) }
             let rows = splits[part]..<splits[part + 1]
+            guard let update else {
+                guard !rows.isEmpty else { return }
+                Kernels.sparseMatmulColumns(
+                    m: rows.count, n: n, columnStart: 0, columnEnd: n, k: m,
+                    a: workspace.transposedInput + rows.lowerBound * m, lda: m,
+                    nonzeros: workspace.transposedInputNonzeros.dropping(rowBlocks: rows.lowerBound / Kernels.sparseRows),
+                    b: delta, ldb: n, c: weights + rows.lowerBound * n, ldc: n,
+                    epilogue: .none, accumulate: accumulate,
+                    workspace: workspace.kernelScratch + part * workspace.scratchPerThread)
+                return
+            }
+            if part < threads { prefetch?(part, threads) }
             if skipsZeros {
                 Kernels.sparseMatmulRows(
                     rows, n: n, k: m, a: workspace.transposedInput, lda: m,
