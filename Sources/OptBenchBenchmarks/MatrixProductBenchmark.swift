@@ -150,7 +150,7 @@ public enum MatrixProductBenchmark {
         var c = [Float](repeating: 0, count: product.m * product.n)
         var workspace = [Float](repeating: 0, count: Kernels.parallelMatmulWorkspaceCount(k: product.k, threads: threads))
         let splits = weightRowSplits(product, threads: threads.threadCount)
-        let progress = PipelineProgress(parts: threads.threadCount, rowBlocks: (product.m + 3) / 4)
+        let progress = PipelineProgress(parts: threads.threadCount, rowBlocks: (product.m + Kernels.sparseRows - 1) / Kernels.sparseRows)
         let scratch = Kernels.matmulWorkspaceCount(k: product.k)
         var tiles = [Float](repeating: 0, count: 4 * product.n * threads.threadCount)
         let seconds = a.withUnsafeBufferPointer { a in
@@ -191,7 +191,7 @@ public enum MatrixProductBenchmark {
                                                                 splits[part]..<splits[part + 1], n: product.n, k: product.k,
                                                                 a: a.baseAddress!, lda: product.k, skippingZerosOf: pattern,
                                                                 b: b.baseAddress!, ldb: product.n, partial: nil,
-                                                                tile: tiles.baseAddress! + part * 4 * product.n,
+                                                                tile: tiles.baseAddress! + part * Kernels.sparseRows * product.n,
                                                                 workspace: w.baseAddress! + part * scratch) { _, _, _ in }
                                                         }
                                                     }

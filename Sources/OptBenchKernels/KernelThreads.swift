@@ -54,10 +54,12 @@ public final class KernelThreads: @unchecked Sendable {
         let wakeup = DispatchSemaphore(value: 0)
     }
     private let slots: [WorkerSlot]
-    /// The current job: its body and how its parts map to threads. Written by
-    /// the caller before `generation` is bumped; stored as fields rather than
-    /// captured in a new closure, so that handing out a job allocates nothing.
-    private var jobBody: ((Int) -> Void)?
+    /// The current job: where the caller keeps it, its type, and how its parts
+    /// map to threads. Written by the caller before `generation` is bumped;
+    /// stored as fields rather than captured in a new closure, so that handing
+    /// out a job allocates nothing.
+    private var jobAddress: UnsafeRawPointer?
+    private var jobType: (any KernelJob.Type)?
     private var jobParts = 0
     private var jobActive = 0
     private var jobFlushesToZero = false
@@ -100,52 +102,71 @@ public final class KernelThreads: @unchecked Sendable {
         set { active.store(max(1, min(threadCount, newValue)), ordering: .relaxed) }
     }
 
-    /// Runs `body(part)` for every `part` in `0..<parts` and returns when all
-    /// are done: part `p` runs on thread `p mod active` (thread 0 is the
+    /// Runs `job.run(part:)` for every `part` in `0..<parts` and returns when
+    /// all are done: part `p` runs on thread `p mod active` (thread 0 is the
     /// caller), where `active` = min(`parts`, ``activeThreadCount``). Workers
-    /// use the caller's flush-to-zero mode.
+    /// use the caller's flush-to-zero mode. Allocates nothing.
     ///
-    /// Jobs do not nest: `body` must not call `run` on the same pool (the
+    /// Jobs do not nest: a job must not call `run` on the same pool (the
     /// kernels never do). Pools are meant to live as long as the process —
     /// their threads are never stopped — so use ``shared`` rather than creating
     /// pools repeatedly.
-    public func run(parts: Int, _ body: (Int) -> Void) {
+    public func run<Job: KernelJob>(parts: Int, _ job: Job) {
         let active = min(parts, activeThreadCount)
         if active <= 1 {
+            for part in 0..<max(parts, 1) { job.run(part: part) }
+            return
+        }
+        withUnsafePointer(to: job) { address in
+            run(parts: parts, active: active, job: UnsafeRawPointer(address), type: Job.self)
+        }
+    }
+
+    /// ``run(parts:_:)-(_,Job)`` for a closure: `body(part)` for every part.
+    /// Boxes the closure (a small allocation per call), so the kernels of a
+    /// training step use ``KernelJob`` values instead.
+    public func run(parts: Int, _ body: (Int) -> Void) {
+        if min(parts, activeThreadCount) <= 1 {
             for part in 0..<max(parts, 1) { body(part) }
             return
         }
+        withoutActuallyEscaping(body) { body in run(parts: parts, ClosureJob(body: body)) }
+    }
+
+    /// Posts the job at `job` (of type `type`) to the workers, runs the
+    /// caller's parts, and waits for the workers' parts.
+    private func run(parts: Int, active: Int, job: UnsafeRawPointer, type: any KernelJob.Type) {
         callerLock.withLock { _ in
-            withoutActuallyEscaping(body) { escapable in
-                jobBody = escapable
-                jobParts = parts
-                jobActive = active
-                jobFlushesToZero = optbench_flushes_to_zero() != 0
-                finished.store(0, ordering: .sequentiallyConsistent)
-                generation.add(1, ordering: .sequentiallyConsistent)
-                for worker in 1..<threadCount where slots[worker].sleeping.exchange(0, ordering: .sequentiallyConsistent) == 1 {
-                    slots[worker].wakeup.signal()
-                }
-                runParts(of: 0)
-                var spins = 0
-                while finished.load(ordering: .sequentiallyConsistent) < threadCount - 1 {
-                    // Unpinned, the worker may wait for this very CPU: let it run.
-                    spins += 1
-                    optbench_cpu_relax()
-                    if !pinsThreads && spins > 4_000 { sched_yield() }
-                }
-                jobBody = nil
+            jobAddress = job
+            jobType = type
+            jobParts = parts
+            jobActive = active
+            jobFlushesToZero = optbench_flushes_to_zero() != 0
+            finished.store(0, ordering: .sequentiallyConsistent)
+            generation.add(1, ordering: .sequentiallyConsistent)
+            for worker in 1..<threadCount where slots[worker].sleeping.exchange(0, ordering: .sequentiallyConsistent) == 1 {
+                slots[worker].wakeup.signal()
             }
+            runParts(of: 0)
+            var spins = 0
+            while finished.load(ordering: .sequentiallyConsistent) < threadCount - 1 {
+                // Unpinned, the worker may wait for this very CPU: let it run.
+                spins += 1
+                optbench_cpu_relax()
+                if !pinsThreads && spins > 4_000 { sched_yield() }
+            }
+            jobAddress = nil
+            jobType = nil
         }
     }
 
     /// Runs the current job's parts that belong to `thread`: `thread`,
     /// `thread + active`, …; threads beyond `active` sit the job out.
     private func runParts(of thread: Int) {
-        guard thread < jobActive, let body = jobBody else { return }
+        guard thread < jobActive, let job = jobAddress, let type = jobType else { return }
         var part = thread
         while part < jobParts {
-            body(part)
+            type.run(at: job, part: part)
             part += jobActive
         }
     }

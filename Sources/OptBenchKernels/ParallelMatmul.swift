@@ -20,7 +20,6 @@ extension Kernels {
     /// full-width micro-kernel; the rest by rows. Each element of `C` is computed by exactly one thread with the same
     /// operations in the same order as in the single-threaded kernel, so the
     /// result is identical for any thread count.
-    @inlinable
     public static func parallelMatmul(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int,
@@ -37,31 +36,36 @@ extension Kernels {
                           epilogue: epilogue, accumulate: accumulate, workspace: workspace)
             return
         }
-        let scratch = matmulWorkspaceCount(k: k)
-        let columnBlocks = (n + 31) / 32
-        if splitsByColumns(m: m, n: n, threadCount: threadCount, minimumRows: microRows) {
-            // Split the columns into runs of whole 32-wide blocks.
-            let parts = min(threadCount, columnBlocks)
-            threads.run(parts: parts) { part in
-                let (start, end) = columnSplit(part, of: parts, columns: n)
-                matmulColumns(m: m, n: n, columnStart: start, columnEnd: end, k: k, a: a, lda: lda,
-                              b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue, accumulate: accumulate,
-                              workspace: workspace + part * scratch)
-            }
-        } else {
-            // Split the rows into runs of whole 8-row blocks.
-            let rowBlocks = (m + microRows - 1) / microRows
-            let parts = min(threadCount, rowBlocks)
-            threads.run(parts: parts) { part in
-                let start = min(m, (rowBlocks * part / parts) * microRows)
-                let end = min(m, (rowBlocks * (part + 1) / parts) * microRows)
+        /// One product split by columns (runs of whole 32-wide blocks) or by
+        /// rows (runs of whole 8-row blocks).
+        struct Split: KernelJob {
+            let m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int
+            let c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue, accumulate: Bool
+            let workspace: UnsafeMutablePointer<Float>, parts: Int, byColumns: Bool
+
+            func run(part: Int) {
+                let scratch = workspace + part * Kernels.matmulWorkspaceCount(k: k)
+                if byColumns {
+                    let (start, end) = Kernels.columnSplit(part, of: parts, columns: n)
+                    Kernels.matmulColumns(m: m, n: n, columnStart: start, columnEnd: end, k: k, a: a, lda: lda,
+                                          b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue, accumulate: accumulate,
+                                          workspace: scratch)
+                    return
+                }
+                let rowBlocks = (m + Kernels.microRows - 1) / Kernels.microRows
+                let start = min(m, (rowBlocks * part / parts) * Kernels.microRows)
+                let end = min(m, (rowBlocks * (part + 1) / parts) * Kernels.microRows)
                 guard end > start else { return }
-                let shifted = epilogue.droppingRows(start)
-                matmulColumns(m: end - start, n: n, columnStart: 0, columnEnd: n, k: k, a: a + start * lda, lda: lda,
-                              b: b, ldb: ldb, c: c + start * ldc, ldc: ldc, epilogue: shifted, accumulate: accumulate,
-                              workspace: workspace + part * scratch)
+                Kernels.matmulColumns(m: end - start, n: n, columnStart: 0, columnEnd: n, k: k, a: a + start * lda,
+                                      lda: lda, b: b, ldb: ldb, c: c + start * ldc, ldc: ldc,
+                                      epilogue: epilogue.droppingRows(start), accumulate: accumulate, workspace: scratch)
             }
         }
+        let byColumns = splitsByColumns(m: m, n: n, threadCount: threadCount, minimumRows: microRows)
+        let parts = min(threadCount, byColumns ? (n + 31) / 32 : (m + microRows - 1) / microRows)
+        threads.run(parts: parts, Split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
+                                        epilogue: epilogue, accumulate: accumulate, workspace: workspace,
+                                        parts: parts, byColumns: byColumns))
     }
 
     /// Part `part` of `parts` of `n` columns split into runs of whole 32-wide

@@ -6,7 +6,6 @@ extension Kernels {
     ///
     /// - Returns: the number of listed columns over all row blocks (0 without
     ///   a pattern).
-    @inlinable
     @discardableResult
     public static func parallelGatherScaledRows(
         from bytes: UnsafePointer<UInt8>, width: Int,
@@ -15,19 +14,26 @@ extension Kernels {
         findingNonzerosInto pattern: NonzeroPattern?,
         threads: KernelThreads = .shared
     ) -> Int {
-        let rows = indices.count
-        let parts = gatherParts(rows: rows, width: width, threads: threads.threadCount)
-        threads.run(parts: parts) { part in
-            let part = gatherRows(part, of: parts, rows: rows)
-            let start = part.lowerBound, end = part.upperBound
-            guard end > start else { return }
-            gatherScaledRows(from: bytes, width: width, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
-                             into: output + start * width)
-            if let pattern {
-                findNonzeroColumns(m: end - start, n: width, a: output + start * width, lda: width,
-                                   into: pattern.dropping(rowBlocks: start / sparseRows))
+        struct Gather: KernelJob {
+            let bytes: UnsafePointer<UInt8>, width: Int, indices: UnsafeBufferPointer<Int32>
+            let output: UnsafeMutablePointer<Float>, pattern: NonzeroPattern?, parts: Int
+
+            func run(part: Int) {
+                let rows = Kernels.gatherRows(part, of: parts, rows: indices.count)
+                let start = rows.lowerBound, end = rows.upperBound
+                guard end > start else { return }
+                Kernels.gatherScaledRows(from: bytes, width: width, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
+                                         into: output + start * width)
+                if let pattern {
+                    Kernels.findNonzeroColumns(m: end - start, n: width, a: output + start * width, lda: width,
+                                               into: pattern.dropping(rowBlocks: start / Kernels.sparseRows))
+                }
             }
         }
+        let rows = indices.count
+        let parts = gatherParts(rows: rows, width: width, threads: threads.threadCount)
+        threads.run(parts: parts, Gather(bytes: bytes, width: width, indices: indices, output: output,
+                                         pattern: pattern, parts: parts))
         return pattern?.listedCount(rowBlocks: (rows + sparseRows - 1) / sparseRows) ?? 0
     }
 
@@ -56,20 +62,26 @@ extension Kernels {
     /// right after it wrote them.
     ///
     /// - Returns: the number of listed columns over all row blocks of `T`.
-    @inlinable
     @discardableResult
     public static func parallelTranspose(
         m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, into t: UnsafeMutablePointer<Float>,
         findingNonzerosInto pattern: NonzeroPattern,
         threads: KernelThreads = .shared
     ) -> Int {
+        struct Transpose: KernelJob {
+            let m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, t: UnsafeMutablePointer<Float>
+            let pattern: NonzeroPattern, parts: Int
+
+            func run(part: Int) {
+                let columnBlocks = (n + 15) / 16
+                let start = min(n, columnBlocks * part / parts * 16)
+                let end = min(n, columnBlocks * (part + 1) / parts * 16)
+                Kernels.transposeColumns(start..<end, m: m, a: a, lda: lda, into: t, findingNonzerosInto: pattern)
+            }
+        }
         let columnBlocks = (n + 15) / 16
         let parts = m * n >= 8_192 ? min(threads.threadCount, columnBlocks) : 1
-        threads.run(parts: parts) { part in
-            let start = min(n, columnBlocks * part / parts * 16)
-            let end = min(n, columnBlocks * (part + 1) / parts * 16)
-            transposeColumns(start..<end, m: m, a: a, lda: lda, into: t, findingNonzerosInto: pattern)
-        }
+        threads.run(parts: parts, Transpose(m: m, n: n, a: a, lda: lda, t: t, pattern: pattern, parts: parts))
         return pattern.listedCount(rowBlocks: (n + sparseRows - 1) / sparseRows)
     }
 

@@ -257,7 +257,6 @@ extension Kernels {
     /// thread count. Products with few rows and wide outputs are split by
     /// columns (at multiples of 32), the others by rows at the row-block
     /// boundary that gives each thread about as many listed indices.
-    @inlinable
     public static func parallelMatmul(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, skippingZerosOf pattern: NonzeroPattern,
@@ -275,29 +274,36 @@ extension Kernels {
                                 workspace: workspace)
             return
         }
-        let scratch = matmulWorkspaceCount(k: k)
-        let columnBlocks = (n + 31) / 32
-        if splitsByColumns(m: m, n: n, threadCount: threadCount, minimumRows: sparseRows) {
-            let parts = min(threadCount, columnBlocks)
-            threads.run(parts: parts) { part in
-                let (start, end) = columnSplit(part, of: parts, columns: n)
-                sparseMatmulColumns(m: m, n: n, columnStart: start, columnEnd: end, k: k, a: a, lda: lda,
-                                    nonzeros: pattern, b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue,
-                                    accumulate: accumulate, workspace: workspace + part * scratch)
-            }
-        } else {
-            let rowBlocks = (m + sparseRows - 1) / sparseRows
-            let parts = min(threadCount, rowBlocks)
-            threads.run(parts: parts) { part in
-                let start = min(m, pattern.rowBlockBoundary(part, of: parts, rowBlocks: rowBlocks) * sparseRows)
-                let end = min(m, pattern.rowBlockBoundary(part + 1, of: parts, rowBlocks: rowBlocks) * sparseRows)
+        /// One product split by columns (runs of whole 32-wide blocks) or by
+        /// row blocks (about as many listed indices per part).
+        struct Split: KernelJob {
+            let m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, pattern: NonzeroPattern
+            let b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue
+            let accumulate: Bool, workspace: UnsafeMutablePointer<Float>, parts: Int, byColumns: Bool
+
+            func run(part: Int) {
+                let scratch = workspace + part * Kernels.matmulWorkspaceCount(k: k)
+                if byColumns {
+                    let (start, end) = Kernels.columnSplit(part, of: parts, columns: n)
+                    Kernels.sparseMatmulColumns(m: m, n: n, columnStart: start, columnEnd: end, k: k, a: a, lda: lda,
+                                                nonzeros: pattern, b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue,
+                                                accumulate: accumulate, workspace: scratch)
+                    return
+                }
+                let rows = Kernels.sparseRows, rowBlocks = (m + rows - 1) / rows
+                let start = min(m, pattern.rowBlockBoundary(part, of: parts, rowBlocks: rowBlocks) * rows)
+                let end = min(m, pattern.rowBlockBoundary(part + 1, of: parts, rowBlocks: rowBlocks) * rows)
                 guard end > start else { return }
-                let shifted = epilogue.droppingRows(start)
-                sparseMatmulColumns(m: end - start, n: n, columnStart: 0, columnEnd: n, k: k, a: a + start * lda, lda: lda,
-                                    nonzeros: pattern.dropping(rowBlocks: start / sparseRows), b: b, ldb: ldb,
-                                    c: c + start * ldc, ldc: ldc, epilogue: shifted, accumulate: accumulate,
-                                    workspace: workspace + part * scratch)
+                Kernels.sparseMatmulColumns(m: end - start, n: n, columnStart: 0, columnEnd: n, k: k, a: a + start * lda,
+                                            lda: lda, nonzeros: pattern.dropping(rowBlocks: start / rows), b: b, ldb: ldb,
+                                            c: c + start * ldc, ldc: ldc, epilogue: epilogue.droppingRows(start),
+                                            accumulate: accumulate, workspace: scratch)
             }
         }
+        let byColumns = splitsByColumns(m: m, n: n, threadCount: threadCount, minimumRows: sparseRows)
+        let parts = min(threadCount, byColumns ? (n + 31) / 32 : (m + sparseRows - 1) / sparseRows)
+        threads.run(parts: parts, Split(m: m, n: n, k: k, a: a, lda: lda, pattern: pattern, b: b, ldb: ldb, c: c, ldc: ldc,
+                                        epilogue: epilogue, accumulate: accumulate, workspace: workspace,
+                                        parts: parts, byColumns: byColumns))
     }
 }

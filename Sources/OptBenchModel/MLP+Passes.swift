@@ -128,22 +128,34 @@ extension MLP {
     func firstLayerPipeline(m: Int, input: UnsafePointer<Float>, pattern: NonzeroPattern,
                             parameters: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                             epilogue: Epilogue, workspace: MLPWorkspace, transposingInput: Bool) {
-        let layer = layers[0], splits = workspace.firstLayerSplits
-        func transposeColumns(_ part: Int) {
-            Kernels.transposeColumns(splits[part]..<splits[part + 1], m: m, a: input, lda: layer.inputs,
-                                     into: workspace.transposedInput, findingNonzerosInto: workspace.transposedInputNonzeros)
+        struct Pipeline: KernelJob {
+            let layer: DenseLayerLayout, m: Int, input: UnsafePointer<Float>, pattern: NonzeroPattern
+            let parameters: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, epilogue: Epilogue
+            let workspace: MLPWorkspace, transposingInput: Bool
+
+            func run(part: Int) {
+                let splits = workspace.firstLayerSplits
+                if transposingInput && part > 0 { transposeColumns(part, splits: splits) }
+                Kernels.pipelinedMatmulPart(part, splits: splits, m: m, n: layer.outputs, k: layer.inputs,
+                                            a: input, lda: layer.inputs, skippingZerosOf: pattern,
+                                            b: parameters + layer.weightOffset, ldb: layer.outputs,
+                                            c: output, ldc: layer.outputs, epilogue: epilogue,
+                                            progress: workspace.pipeline,
+                                            workspace: workspace.kernelScratch + part * workspace.scratchPerThread)
+                if transposingInput && part == 0 { transposeColumns(part, splits: splits) }
+            }
+
+            func transposeColumns(_ part: Int, splits: [Int]) {
+                Kernels.transposeColumns(splits[part]..<splits[part + 1], m: m, a: input, lda: layer.inputs,
+                                         into: workspace.transposedInput,
+                                         findingNonzerosInto: workspace.transposedInputNonzeros)
+            }
         }
         workspace.pipeline.begin()
-        KernelThreads.shared.run(parts: splits.count - 1) { part in
-            if transposingInput && part > 0 { transposeColumns(part) }
-            Kernels.pipelinedMatmulPart(part, splits: splits, m: m, n: layer.outputs, k: layer.inputs,
-                                        a: input, lda: layer.inputs, skippingZerosOf: pattern,
-                                        b: parameters + layer.weightOffset, ldb: layer.outputs,
-                                        c: output, ldc: layer.outputs, epilogue: epilogue,
-                                        progress: workspace.pipeline,
-                                        workspace: workspace.kernelScratch + part * workspace.scratchPerThread)
-            if transposingInput && part == 0 { transposeColumns(part) }
-        }
+        KernelThreads.shared.run(parts: workspace.firstLayerSplits.count - 1,
+                                 Pipeline(layer: layers[0], m: m, input: input, pattern: pattern, parameters: parameters,
+                                          output: output, epilogue: epilogue, workspace: workspace,
+                                          transposingInput: transposingInput))
     }
 
     /// One forward and backward pass: the mean cross-entropy of the batch and
@@ -169,7 +181,7 @@ extension MLP {
     ) -> CrossEntropyTotals {
         precondition(batch > 0 && batch <= workspace.capacity)
         return lossAndGradient(batch: batch, parameters: parameters, gradients: gradients, workspace: workspace,
-                               inputZerosFound: false, loadPart: nil)
+                               loader: nil, update: nil as ClosureUpdate?)
     }
 
     /// ``lossAndGradient(parameters:gradients:batch:workspace:)`` for the
@@ -183,13 +195,10 @@ extension MLP {
         parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace
     ) -> CrossEntropyTotals {
         precondition(indices.count > 0 && indices.count <= workspace.capacity)
+        let loader = ImageBatchLoader(images: images, indices: indices, next: UnsafeBufferPointer(start: nil, count: 0),
+                                      inputSize: inputSize, workspace: workspace)
         return lossAndGradient(batch: indices.count, parameters: parameters, gradients: gradients, workspace: workspace,
-                               inputZerosFound: true) { part in
-            Kernels.parallelGatherScaledRows(
-                from: images, width: inputSize, indices: UnsafeBufferPointer(rebasing: indices[part]),
-                into: workspace.input + part.lowerBound * inputSize,
-                findingNonzerosInto: workspace.inputNonzeros.dropping(rowBlocks: part.lowerBound / Kernels.sparseRows))
-        }
+                               loader: loader, update: nil as ClosureUpdate?)
     }
 
     /// ``lossAndGradient(images:indices:parameters:gradients:workspace:)``
@@ -220,6 +229,26 @@ extension MLP {
     /// `next`: the images of the next batch, if known. Each thread asks the
     /// CPU to fetch those it will load into its cache while it computes the
     /// gradient, so that the next batch does not wait for memory.
+    ///
+    /// Allocates nothing: `update` is a value, and every job of the step is
+    /// handed to the threads as a value (``KernelJob``).
+    @discardableResult
+    public func lossAndGradient<Update: ParameterUpdate>(
+        images: UnsafePointer<UInt8>, indices: UnsafeBufferPointer<Int32>,
+        parameters: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace,
+        prefetching next: UnsafeBufferPointer<Int32> = UnsafeBufferPointer(start: nil, count: 0),
+        update: Update
+    ) -> CrossEntropyTotals {
+        precondition(indices.count > 0 && indices.count <= workspace.capacity)
+        let loader = ImageBatchLoader(images: images, indices: indices, next: next, inputSize: inputSize,
+                                      workspace: workspace)
+        return lossAndGradient(batch: indices.count, parameters: parameters, gradients: gradients, workspace: workspace,
+                               loader: loader, update: update)
+    }
+
+    /// ``lossAndGradient(images:indices:parameters:gradients:workspace:prefetching:update:)``
+    /// with the update as a closure `update(range, gradient)` (boxed: a small
+    /// allocation per call).
     @discardableResult
     public func lossAndGradient(
         images: UnsafePointer<UInt8>, indices: UnsafeBufferPointer<Int32>,
@@ -227,42 +256,28 @@ extension MLP {
         prefetching next: UnsafeBufferPointer<Int32> = UnsafeBufferPointer(start: nil, count: 0),
         update: (_ range: Range<Int>, _ gradient: UnsafePointer<Float>) -> Void
     ) -> CrossEntropyTotals {
-        precondition(indices.count > 0 && indices.count <= workspace.capacity)
         // `update` runs only while this call does.
-        return withoutActuallyEscaping(update) { update in
-            lossAndGradient(batch: indices.count, parameters: parameters, gradients: gradients, workspace: workspace,
-                            inputZerosFound: true, loadPart: { part in
-                Kernels.parallelGatherScaledRows(
-                    from: images, width: inputSize, indices: UnsafeBufferPointer(rebasing: indices[part]),
-                    into: workspace.input + part.lowerBound * inputSize,
-                    findingNonzerosInto: workspace.inputNonzeros.dropping(rowBlocks: part.lowerBound / Kernels.sparseRows))
-            }, update: update, prefetch: { thread, threads in
-                // The images of the next batch's first part that thread `thread` (of
-                // `threads` active ones) will gather: those of the gather's parts it runs.
-                let rows = min(next.count, Self.samplesPerPart)
-                let parts = Kernels.gatherParts(rows: rows, width: inputSize, threads: KernelThreads.shared.threadCount)
-                for part in stride(from: thread, to: parts, by: threads) {
-                    for r in Kernels.gatherRows(part, of: parts, rows: rows) {
-                        optbench_prefetch(images + Int(next[r]) * inputSize, inputSize)
-                    }
-                }
-            })
+        withoutActuallyEscaping(update) { update in
+            lossAndGradient(images: images, indices: indices, parameters: parameters, gradients: gradients,
+                            workspace: workspace, prefetching: next, update: ClosureUpdate(body: update))
         }
     }
 
-    func lossAndGradient(
+    /// The loss and gradient of the first `batch` samples, part by part
+    /// (``samplesPerPart``): each part loaded by `loader` (or already in
+    /// `workspace.input` without one), passed forward and backward; with
+    /// `update`, the step applied as the last part's gradient is computed.
+    func lossAndGradient<Update: ParameterUpdate>(
         batch: Int, parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
-        workspace: MLPWorkspace, inputZerosFound loaded: Bool, loadPart: ((Range<Int>) -> Void)?,
-        update: ((Range<Int>, UnsafePointer<Float>) -> Void)? = nil,
-        prefetch: ((_ thread: Int, _ threads: Int) -> Void)? = nil
+        workspace: MLPWorkspace, loader: ImageBatchLoader?, update: Update?
     ) -> CrossEntropyTotals {
         let last = layers.count - 1
         var totals = CrossEntropyTotals()
         for part in parts(of: batch) {
             let first = part.lowerBound, m = part.count, accumulate = first > 0
-            loadPart?(part)
-            let transposed = forward(rows: part, parameters: parameters, workspace: workspace, inputZerosFound: loaded,
-                                     transposingInput: true)
+            loader?.load(part)
+            let transposed = forward(rows: part, parameters: parameters, workspace: workspace,
+                                     inputZerosFound: loader != nil, transposingInput: true)
             totals = Kernels.softmaxCrossEntropy(
                 m: m, n: classCount, logits: workspace.activations[last] + first * classCount, ldz: classCount,
                 labels: workspace.labels + first, gradient: workspace.deltas[last] + first * classCount,
@@ -291,7 +306,7 @@ extension MLP {
             if applying != nil || (skipsZeros && workspace.firstLayerSplits.count > 2) {
                 firstLayerWeightGradient(m: m, delta: delta, skipsZeros: skipsZeros, gradients: gradients,
                                          accumulate: accumulate, workspace: workspace, update: applying,
-                                         prefetch: prefetch)
+                                         prefetching: loader)
             } else {
                 product(m: layer.inputs, n: layer.outputs, k: m, a: workspace.transposedInput, lda: m,
                         skipping: skipsZeros ? workspace.transposedInputNonzeros : nil,
@@ -313,56 +328,25 @@ extension MLP {
     /// `update` four at a time without storing them (or, for dense inputs,
     /// after the gradient is stored), then updates its share of every other
     /// parameter, whose gradients are final in `gradients`.
-    func firstLayerWeightGradient(m: Int, delta: UnsafePointer<Float>, skipsZeros: Bool,
-                                  gradients: UnsafeMutablePointer<Float>, accumulate: Bool, workspace: MLPWorkspace,
-                                  update: ((Range<Int>, UnsafePointer<Float>) -> Void)?,
-                                  prefetch: ((Int, Int) -> Void)?) {
+    func firstLayerWeightGradient<Update: ParameterUpdate>(
+        m: Int, delta: UnsafePointer<Float>, skipsZeros: Bool, gradients: UnsafeMutablePointer<Float>,
+        accumulate: Bool, workspace: MLPWorkspace, update: Update?, prefetching loader: ImageBatchLoader?
+    ) {
         let layer = layers[0], n = layer.outputs
         precondition(layer.weightOffset == 0 && layer.biasOffset == layer.inputs * n,
                      "the first layer's weights lead the parameter vector")
-        let weights = gradients + layer.weightOffset
         if !skipsZeros {
             precondition(update != nil, "without an update the owned-rows split is only for zero skipping")
             // Dense inputs: the gradient is stored, then each thread updates its rows.
             product(m: layer.inputs, n: n, k: m, a: workspace.transposedInput, lda: m, skipping: nil,
-                    b: delta, ldb: n, c: weights, ldc: n, accumulate: accumulate, workspace: workspace)
+                    b: delta, ldb: n, c: gradients + layer.weightOffset, ldc: n, accumulate: accumulate,
+                    workspace: workspace)
         }
-        let splits = workspace.firstLayerSplits, parts = splits.count - 1
-        let others = layer.biasOffset..<parameterCount
-        // The thread that runs part `p` is `p mod threads`; the first `threads` parts prefetch.
-        let threads = min(parts, KernelThreads.shared.activeThreadCount)
-        KernelThreads.shared.run(parts: parts) { part in
-            let rows = splits[part]..<splits[part + 1]
-            guard let update else {
-                guard !rows.isEmpty else { return }
-                Kernels.sparseMatmulColumns(
-                    m: rows.count, n: n, columnStart: 0, columnEnd: n, k: m,
-                    a: workspace.transposedInput + rows.lowerBound * m, lda: m,
-                    nonzeros: workspace.transposedInputNonzeros.dropping(rowBlocks: rows.lowerBound / Kernels.sparseRows),
-                    b: delta, ldb: n, c: weights + rows.lowerBound * n, ldc: n,
-                    epilogue: .none, accumulate: accumulate,
-                    workspace: workspace.kernelScratch + part * workspace.scratchPerThread)
-                return
-            }
-            if part < threads { prefetch?(part, threads) }
-            if skipsZeros {
-                Kernels.sparseMatmulRows(
-                    rows, n: n, k: m, a: workspace.transposedInput, lda: m,
-                    skippingZerosOf: workspace.transposedInputNonzeros, b: delta, ldb: n,
-                    partial: accumulate ? UnsafePointer(weights) : nil,
-                    tile: workspace.gradientTiles + part * workspace.gradientTileCount,
-                    workspace: workspace.kernelScratch + part * workspace.scratchPerThread
-                ) { firstRow, rowCount, values in
-                    update((firstRow * n)..<((firstRow + rowCount) * n), values)
-                }
-            } else if !rows.isEmpty {
-                update((rows.lowerBound * n)..<(rows.upperBound * n), weights + rows.lowerBound * n)
-            }
-            // A share of the other parameters, cut at multiples of 16.
-            let start = others.lowerBound + others.count * part / parts / 16 * 16
-            let end = part == parts - 1 ? others.upperBound : others.lowerBound + others.count * (part + 1) / parts / 16 * 16
-            if end > start { update(start..<end, gradients + start) }
-        }
+        let parts = workspace.firstLayerSplits.count - 1
+        KernelThreads.shared.run(parts: parts, FirstLayerWeightGradient(
+            m: m, n: n, delta: delta, skipsZeros: skipsZeros, gradients: gradients, accumulate: accumulate,
+            workspace: workspace, update: update, loader: loader, others: layer.biasOffset..<parameterCount,
+            threads: min(parts, KernelThreads.shared.activeThreadCount)))
     }
 
     /// Whether the backward pass computes `δ_{l−1}` for `samples` samples of
@@ -385,56 +369,18 @@ extension MLP {
                         gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace, accumulate: Bool) {
         let layer = layers[l]
         let m = rows.count, first = rows.lowerBound
-        let delta = UnsafePointer(workspace.deltas[l] + first * layer.outputs)
-        let previous = UnsafePointer(workspace.activations[l - 1] + first * layer.inputs)
+        let job = HiddenLayerBackward(
+            layer: layer, m: m, delta: UnsafePointer(workspace.deltas[l] + first * layer.outputs),
+            previous: UnsafePointer(workspace.activations[l - 1] + first * layer.inputs),
+            previousDelta: workspace.deltas[l - 1] + first * layer.inputs,
+            parameters: parameters, gradients: gradients, workspace: workspace, accumulate: accumulate)
         let threads = KernelThreads.shared
         let work = layer.inputs * layer.outputs * m
-        let paired = threads.threadCount >= 2 && (threads.threadCount == 2 || work < 2_000_000)
-        // ∂W = A_{l−1}ᵀ · δ : (inputs × m) · (m × outputs)
-        func weightGradient(scratch: UnsafeMutablePointer<Float>, threads: KernelThreads) {
-            Kernels.transpose(m: m, n: layer.inputs, a: previous, lda: layer.inputs, into: workspace.transposed)
-            Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: m,
-                                   a: workspace.transposed, lda: m,
-                                   b: delta, ldb: layer.outputs,
-                                   c: gradients + layer.weightOffset, ldc: layer.outputs,
-                                   accumulate: accumulate, workspace: scratch, threads: threads)
-            Kernels.columnSums(m: m, n: layer.outputs, a: delta, lda: layer.outputs,
-                               into: gradients + layer.biasOffset, accumulate: accumulate)
-        }
-        // δ_{l−1} = (δ · Wᵀ) ⊙ [A_{l−1} > 0] : (m × outputs) · (outputs × inputs)
-        func previousDelta(scratch: UnsafeMutablePointer<Float>, threads: KernelThreads) {
-            let target = workspace.deltas[l - 1] + first * layer.inputs
-            if Self.transposesDelta(samples: m, layer: layer) {
-                // Few samples: (δ·Wᵀ)ᵀ = W·δᵀ transposes δ and the result instead of W,
-                // fewer values. Each element is the same sum of the same products in
-                // the same order (a·b = b·a), so the result is the same to the bit.
-                let deltaT = workspace.transposedWeights, product = deltaT + layer.outputs * m
-                Kernels.transpose(m: m, n: layer.outputs, a: delta, lda: layer.outputs, into: deltaT)
-                Kernels.parallelMatmul(m: layer.inputs, n: m, k: layer.outputs,
-                                       a: parameters + layer.weightOffset, lda: layer.outputs,
-                                       b: deltaT, ldb: m, c: product, ldc: m, workspace: scratch, threads: threads)
-                Kernels.transpose(m: layer.inputs, n: m, a: product, lda: m, into: target)
-                Kernels.apply(.reluMask(previous, ldh: layer.inputs), m: m, n: layer.inputs, c: target, ldc: layer.inputs)
-                return
-            }
-            Kernels.transpose(m: layer.inputs, n: layer.outputs, a: parameters + layer.weightOffset,
-                              lda: layer.outputs, into: workspace.transposedWeights)
-            Kernels.parallelMatmul(m: m, n: layer.inputs, k: layer.outputs,
-                                   a: delta, lda: layer.outputs,
-                                   b: workspace.transposedWeights, ldb: layer.inputs,
-                                   c: target, ldc: layer.inputs,
-                                   epilogue: .reluMask(previous, ldh: layer.inputs),
-                                   workspace: scratch, threads: threads)
-        }
-        if paired {
-            let one = KernelThreads.single
-            threads.run(parts: 2) { part in
-                let scratch = workspace.kernelScratch + part * workspace.scratchPerThread
-                if part == 0 { weightGradient(scratch: scratch, threads: one) } else { previousDelta(scratch: scratch, threads: one) }
-            }
+        if threads.threadCount >= 2 && (threads.threadCount == 2 || work < 2_000_000) {
+            threads.run(parts: 2, job)
         } else {
-            weightGradient(scratch: workspace.kernelScratch, threads: threads)
-            previousDelta(scratch: workspace.kernelScratch, threads: threads)
+            job.weightGradient(scratch: workspace.kernelScratch, threads: threads)
+            job.previousDelta(scratch: workspace.kernelScratch, threads: threads)
         }
     }
 
@@ -448,5 +394,114 @@ extension MLP {
             m: batch, n: classCount, logits: workspace.activations[layers.count - 1], ldz: classCount,
             labels: workspace.labels, probabilities: workspace.probabilities,
             predictions: workspace.predictions)
+    }
+}
+
+/// Backward through a hidden layer (``MLP/backwardHidden(layer:rows:parameters:gradients:workspace:accumulate:)``):
+/// its two products, as a job of two parts (each on one thread, with its own
+/// scratch) or called one after the other.
+private struct HiddenLayerBackward: KernelJob {
+    let layer: DenseLayerLayout, m: Int
+    /// `δ_l` and `A_{l−1}` of the samples, and where `δ_{l−1}` goes.
+    let delta: UnsafePointer<Float>, previous: UnsafePointer<Float>, previousDelta: UnsafeMutablePointer<Float>
+    let parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>
+    let workspace: MLPWorkspace, accumulate: Bool
+
+    func run(part: Int) {
+        let scratch = workspace.kernelScratch + part * workspace.scratchPerThread
+        if part == 0 {
+            weightGradient(scratch: scratch, threads: .single)
+        } else {
+            previousDelta(scratch: scratch, threads: .single)
+        }
+    }
+
+    /// `∂W = A_{l−1}ᵀ · δ` : (inputs × m) · (m × outputs), and `∂b = Σ_rows δ`.
+    func weightGradient(scratch: UnsafeMutablePointer<Float>, threads: KernelThreads) {
+        Kernels.transpose(m: m, n: layer.inputs, a: previous, lda: layer.inputs, into: workspace.transposed)
+        Kernels.parallelMatmul(m: layer.inputs, n: layer.outputs, k: m,
+                               a: workspace.transposed, lda: m,
+                               b: delta, ldb: layer.outputs,
+                               c: gradients + layer.weightOffset, ldc: layer.outputs,
+                               accumulate: accumulate, workspace: scratch, threads: threads)
+        Kernels.columnSums(m: m, n: layer.outputs, a: delta, lda: layer.outputs,
+                           into: gradients + layer.biasOffset, accumulate: accumulate)
+    }
+
+    /// `δ_{l−1} = (δ · Wᵀ) ⊙ [A_{l−1} > 0]` : (m × outputs) · (outputs × inputs).
+    func previousDelta(scratch: UnsafeMutablePointer<Float>, threads: KernelThreads) {
+        if MLP.transposesDelta(samples: m, layer: layer) {
+            // Few samples: (δ·Wᵀ)ᵀ = W·δᵀ transposes δ and the result instead of W,
+            // fewer values. Each element is the same sum of the same products in
+            // the same order (a·b = b·a), so the result is the same to the bit.
+            let deltaT = workspace.transposedWeights, product = deltaT + layer.outputs * m
+            Kernels.transpose(m: m, n: layer.outputs, a: delta, lda: layer.outputs, into: deltaT)
+            Kernels.parallelMatmul(m: layer.inputs, n: m, k: layer.outputs,
+                                   a: parameters + layer.weightOffset, lda: layer.outputs,
+                                   b: deltaT, ldb: m, c: product, ldc: m, workspace: scratch, threads: threads)
+            Kernels.transpose(m: layer.inputs, n: m, a: product, lda: m, into: previousDelta)
+            Kernels.apply(.reluMask(previous, ldh: layer.inputs), m: m, n: layer.inputs, c: previousDelta,
+                          ldc: layer.inputs)
+            return
+        }
+        Kernels.transpose(m: layer.inputs, n: layer.outputs, a: parameters + layer.weightOffset,
+                          lda: layer.outputs, into: workspace.transposedWeights)
+        Kernels.parallelMatmul(m: m, n: layer.inputs, k: layer.outputs,
+                               a: delta, lda: layer.outputs,
+                               b: workspace.transposedWeights, ldb: layer.inputs,
+                               c: previousDelta, ldc: layer.inputs,
+                               epilogue: .reluMask(previous, ldh: layer.inputs),
+                               workspace: scratch, threads: threads)
+    }
+}
+
+/// The parts of ``MLP/firstLayerWeightGradient(m:delta:skipsZeros:gradients:accumulate:workspace:update:prefetching:)``:
+/// part `p` computes the weight rows `firstLayerSplits[p] ..< [p+1]`, and,
+/// with an update, hands them over and updates its share of the other
+/// parameters.
+private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
+    let m: Int, n: Int, delta: UnsafePointer<Float>, skipsZeros: Bool
+    let gradients: UnsafeMutablePointer<Float>, accumulate: Bool, workspace: MLPWorkspace
+    let update: Update?, loader: ImageBatchLoader?
+    /// The parameters after the first layer's weights.
+    let others: Range<Int>
+    /// The threads the job runs on: part `p` runs on thread `p mod threads`,
+    /// and the first `threads` parts prefetch the next batch.
+    let threads: Int
+
+    func run(part: Int) {
+        let splits = workspace.firstLayerSplits, parts = splits.count - 1
+        let rows = splits[part]..<splits[part + 1]
+        let weights = gradients  // the first layer's weights lead the parameter vector
+        guard let update else {
+            guard !rows.isEmpty else { return }
+            Kernels.sparseMatmulColumns(
+                m: rows.count, n: n, columnStart: 0, columnEnd: n, k: m,
+                a: workspace.transposedInput + rows.lowerBound * m, lda: m,
+                nonzeros: workspace.transposedInputNonzeros.dropping(rowBlocks: rows.lowerBound / Kernels.sparseRows),
+                b: delta, ldb: n, c: weights + rows.lowerBound * n, ldc: n,
+                epilogue: .none, accumulate: accumulate,
+                workspace: workspace.kernelScratch + part * workspace.scratchPerThread)
+            return
+        }
+        if part < threads { loader?.prefetch(thread: part, of: threads) }
+        if skipsZeros {
+            let n = n
+            Kernels.sparseMatmulRows(
+                rows, n: n, k: m, a: workspace.transposedInput, lda: m,
+                skippingZerosOf: workspace.transposedInputNonzeros, b: delta, ldb: n,
+                partial: accumulate ? UnsafePointer(weights) : nil,
+                tile: workspace.gradientTiles + part * workspace.gradientTileCount,
+                workspace: workspace.kernelScratch + part * workspace.scratchPerThread
+            ) { firstRow, rowCount, values in
+                update.apply((firstRow * n)..<((firstRow + rowCount) * n), gradient: values)
+            }
+        } else if !rows.isEmpty {
+            update.apply((rows.lowerBound * n)..<(rows.upperBound * n), gradient: weights + rows.lowerBound * n)
+        }
+        // A share of the other parameters, cut at multiples of 16.
+        let start = others.lowerBound + others.count * part / parts / 16 * 16
+        let end = part == parts - 1 ? others.upperBound : others.lowerBound + others.count * (part + 1) / parts / 16 * 16
+        if end > start { update.apply(start..<end, gradient: gradients + start) }
     }
 }

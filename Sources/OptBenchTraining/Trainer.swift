@@ -168,11 +168,9 @@ public struct Trainer: Sendable {
                 images.pixels.withUnsafeBufferPointer { pixels -> CrossEntropyTotals in
                     state.withSlots { slots -> CrossEntropyTotals in
                         model.lossAndGradient(images: pixels.baseAddress!, indices: indices, parameters: w,
-                                              gradients: g.baseAddress!, workspace: workspace,
-                                              prefetching: next) { range, gradient in
-                            update.apply(parameters: w + range.lowerBound, gradients: gradient,
-                                         slots: slots + range.lowerBound, slotStride: slotStride, count: range.count)
-                        }
+                                              gradients: g.baseAddress!, workspace: workspace, prefetching: next,
+                                              update: StepUpdate(step: update, parameters: w, slots: slots,
+                                                                 slotStride: slotStride))
                     }
                 }
             }
@@ -181,5 +179,19 @@ public struct Trainer: Sendable {
 
     private func seconds(since start: UInt64) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+}
+
+/// One optimizer step applied to ranges of a parameter vector and its
+/// optimizer state, as the training step hands over their gradients.
+private struct StepUpdate<Step: OptimizerStep>: ParameterUpdate {
+    let step: Step
+    /// The whole parameter vector and its slots (slot `k` of parameter `i` at
+    /// `slots[k·slotStride + i]`).
+    let parameters: UnsafeMutablePointer<Float>, slots: UnsafeMutablePointer<Float>, slotStride: Int
+
+    func apply(_ range: Range<Int>, gradient: UnsafePointer<Float>) {
+        step.apply(parameters: parameters + range.lowerBound, gradients: gradient, slots: slots + range.lowerBound,
+                   slotStride: slotStride, count: range.count)
     }
 }

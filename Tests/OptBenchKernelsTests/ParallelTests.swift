@@ -100,6 +100,36 @@ struct ParallelTests {
         }
     }
 
+    /// A job value (the allocation-free hand-over the training step uses) runs
+    /// every part exactly once on every pool size, reading the operands it
+    /// carries, with parts beyond the thread count.
+    @Test("a KernelJob value runs each part exactly once on 1 to 4 threads")
+    func jobValue() {
+        struct Scale: KernelJob {
+            let input: UnsafePointer<Int>, output: UnsafeMutablePointer<Int>, factor: Int, counts: UnsafeMutablePointer<Int>
+            func run(part: Int) {
+                output[part] = input[part] * factor
+                counts[part] += 1
+            }
+        }
+        for pool in [KernelThreads.single] + testPools {
+            for parts in [1, 2, 3, 5, 9] {
+                let input = (0..<parts).map { $0 + 10 }
+                var output = [Int](repeating: -1, count: parts), counts = [Int](repeating: 0, count: parts)
+                input.withUnsafeBufferPointer { input in
+                    output.withUnsafeMutableBufferPointer { output in
+                        counts.withUnsafeMutableBufferPointer { counts in
+                            pool.run(parts: parts, Scale(input: input.baseAddress!, output: output.baseAddress!,
+                                                         factor: 3, counts: counts.baseAddress!))
+                        }
+                    }
+                }
+                #expect(output == input.map { $0 * 3 }, "\(pool.threadCount) threads, \(parts) parts")
+                #expect(counts == Array(repeating: 1, count: parts), "\(pool.threadCount) threads, \(parts) parts")
+            }
+        }
+    }
+
     /// With one active thread, a bigger pool still runs every part, on the caller.
     @Test("activeThreadCount 1 runs every part on the caller; the split gives the same product")
     func oneActiveThread() {

@@ -1,0 +1,57 @@
+import CKernelSupport
+import OptBenchKernels
+
+/// An optimizer's step applied to parameters as a training step hands over
+/// their gradients (``MLP/lossAndGradient(images:indices:parameters:gradients:workspace:prefetching:update:)``).
+///
+/// A value rather than a closure, so that the training step can hand it to
+/// its threads without allocating (see ``KernelJob``).
+public protocol ParameterUpdate {
+    /// Updates the parameters `range` from their gradient values
+    /// `gradient[0 ..< range.count]`.
+    ///
+    /// Called from several threads at once for disjoint ranges, inside a job of
+    /// ``KernelThreads/shared``: it must not start jobs on that pool (an
+    /// optimizer's whole-vector update would), and must read and change only
+    /// the parameters (and optimizer slots) of its `range`.
+    func apply(_ range: Range<Int>, gradient: UnsafePointer<Float>)
+}
+
+/// A closure as a ``ParameterUpdate`` (for callers that hold a closure; boxing
+/// it costs an allocation per call).
+struct ClosureUpdate: ParameterUpdate {
+    let body: (Range<Int>, UnsafePointer<Float>) -> Void
+
+    func apply(_ range: Range<Int>, gradient: UnsafePointer<Float>) { body(range, gradient) }
+}
+
+/// Loads the parts of a training batch from images kept as bytes, and asks
+/// the CPU to fetch the next batch's images ahead of time.
+struct ImageBatchLoader {
+    /// The images (``MLP/inputSize`` bytes each), the batch's and the next
+    /// batch's indices into them (`next` may be empty).
+    let images: UnsafePointer<UInt8>, indices: UnsafeBufferPointer<Int32>, next: UnsafeBufferPointer<Int32>
+    let inputSize: Int, workspace: MLPWorkspace
+
+    /// Gathers the samples `part` of the batch into `workspace.input`, scaled,
+    /// and lists their nonzeros in `workspace.inputNonzeros`.
+    func load(_ part: Range<Int>) {
+        Kernels.parallelGatherScaledRows(
+            from: images, width: inputSize, indices: UnsafeBufferPointer(rebasing: indices[part]),
+            into: workspace.input + part.lowerBound * inputSize,
+            findingNonzerosInto: workspace.inputNonzeros.dropping(rowBlocks: part.lowerBound / Kernels.sparseRows))
+    }
+
+    /// Prefetches the images of the next batch's first part that thread
+    /// `thread` (of `threads` active ones) will gather: those of the gather's
+    /// parts it runs.
+    func prefetch(thread: Int, of threads: Int) {
+        let rows = min(next.count, MLP.samplesPerPart)
+        let parts = Kernels.gatherParts(rows: rows, width: inputSize, threads: KernelThreads.shared.threadCount)
+        for part in stride(from: thread, to: parts, by: threads) {
+            for r in Kernels.gatherRows(part, of: parts, rows: rows) {
+                optbench_prefetch(images + Int(next[r]) * inputSize, inputSize)
+            }
+        }
+    }
+}
