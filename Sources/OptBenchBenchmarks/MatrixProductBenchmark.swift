@@ -152,7 +152,7 @@ public enum MatrixProductBenchmark {
         let splits = weightRowSplits(product, threads: threads.threadCount)
         let progress = PipelineProgress(parts: threads.threadCount, rowBlocks: (product.m + Kernels.sparseRows - 1) / Kernels.sparseRows)
         let scratch = Kernels.matmulWorkspaceCount(k: product.k)
-        var tiles = [Float](repeating: 0, count: 4 * product.n * threads.threadCount)
+        var tiles = [Float](repeating: 0, count: Kernels.sparseRows * product.n * threads.threadCount)
         let seconds = a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 bias.withUnsafeBufferPointer { bias in

@@ -267,6 +267,12 @@ extension MLP {
     /// (``samplesPerPart``): each part loaded by `loader` (or already in
     /// `workspace.input` without one), passed forward and backward; with
     /// `update`, the step applied as the last part's gradient is computed.
+    ///
+    /// With a loader, every part is loaded into the first rows of the
+    /// workspace and passed through them, so that a large batch runs in
+    /// buffers that stay in cache rather than across all of them; without
+    /// one, each part stays where it is in the input and the other buffers.
+    /// Labels and predictions are always those of the part's samples.
     func lossAndGradient<Update: ParameterUpdate>(
         batch: Int, parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
         workspace: MLPWorkspace, loader: ImageBatchLoader?, update: Update?
@@ -275,26 +281,28 @@ extension MLP {
         var totals = CrossEntropyTotals()
         for part in parts(of: batch) {
             let first = part.lowerBound, m = part.count, accumulate = first > 0
-            loader?.load(part)
-            let transposed = forward(rows: part, parameters: parameters, workspace: workspace,
+            // The rows of the workspace's buffers that hold this part.
+            let slot = loader == nil ? first : 0, rows = slot..<(slot + m)
+            loader?.load(part, intoRow: slot)
+            let transposed = forward(rows: rows, parameters: parameters, workspace: workspace,
                                      inputZerosFound: loader != nil, transposingInput: true)
             totals = Kernels.softmaxCrossEntropy(
-                m: m, n: classCount, logits: workspace.activations[last] + first * classCount, ldz: classCount,
-                labels: workspace.labels + first, gradient: workspace.deltas[last] + first * classCount,
+                m: m, n: classCount, logits: workspace.activations[last] + slot * classCount, ldz: classCount,
+                labels: workspace.labels + first, gradient: workspace.deltas[last] + slot * classCount,
                 predictions: workspace.predictions + first, meanOver: batch, continuing: totals)
             for l in stride(from: last, through: 1, by: -1) {
-                backwardHidden(layer: l, rows: part, parameters: parameters, gradients: gradients,
+                backwardHidden(layer: l, rows: rows, parameters: parameters, gradients: gradients,
                                workspace: workspace, accumulate: accumulate)
             }
             // The first layer: ∂W₁ = Xᵀ · δ₁ (skipping the input's zeros when it pays); no δ for the input.
             let layer = layers[0]
-            let delta = UnsafePointer(workspace.deltas[0] + first * layer.outputs)
+            let delta = UnsafePointer(workspace.deltas[0] + slot * layer.outputs)
             var listed = 0
             if transposed {
                 listed = workspace.transposedInputNonzeros.listedCount(
                     rowBlocks: (layer.inputs + Kernels.sparseRows - 1) / Kernels.sparseRows)
             } else {
-                listed = Kernels.parallelTranspose(m: m, n: layer.inputs, a: workspace.input + first * layer.inputs,
+                listed = Kernels.parallelTranspose(m: m, n: layer.inputs, a: workspace.input + slot * layer.inputs,
                                                    lda: layer.inputs, into: workspace.transposedInput,
                                                    findingNonzerosInto: workspace.transposedInputNonzeros)
             }
@@ -306,7 +314,7 @@ extension MLP {
             if applying != nil || (skipsZeros && workspace.firstLayerSplits.count > 2) {
                 firstLayerWeightGradient(m: m, delta: delta, skipsZeros: skipsZeros, gradients: gradients,
                                          accumulate: accumulate, workspace: workspace, update: applying,
-                                         prefetching: loader)
+                                         prefetching: loader, after: part)
             } else {
                 product(m: layer.inputs, n: layer.outputs, k: m, a: workspace.transposedInput, lda: m,
                         skipping: skipsZeros ? workspace.transposedInputNonzeros : nil,
@@ -330,7 +338,8 @@ extension MLP {
     /// parameter, whose gradients are final in `gradients`.
     func firstLayerWeightGradient<Update: ParameterUpdate>(
         m: Int, delta: UnsafePointer<Float>, skipsZeros: Bool, gradients: UnsafeMutablePointer<Float>,
-        accumulate: Bool, workspace: MLPWorkspace, update: Update?, prefetching loader: ImageBatchLoader?
+        accumulate: Bool, workspace: MLPWorkspace, update: Update?, prefetching loader: ImageBatchLoader?,
+        after part: Range<Int>
     ) {
         let layer = layers[0], n = layer.outputs
         precondition(layer.weightOffset == 0 && layer.biasOffset == layer.inputs * n,
@@ -345,7 +354,7 @@ extension MLP {
         let parts = workspace.firstLayerSplits.count - 1
         KernelThreads.shared.run(parts: parts, FirstLayerWeightGradient(
             m: m, n: n, delta: delta, skipsZeros: skipsZeros, gradients: gradients, accumulate: accumulate,
-            workspace: workspace, update: update, loader: loader, others: layer.biasOffset..<parameterCount,
+            workspace: workspace, update: update, loader: loader, part: part, others: layer.biasOffset..<parameterCount,
             threads: min(parts, KernelThreads.shared.activeThreadCount)))
     }
 
@@ -463,16 +472,19 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
     let m: Int, n: Int, delta: UnsafePointer<Float>, skipsZeros: Bool
     let gradients: UnsafeMutablePointer<Float>, accumulate: Bool, workspace: MLPWorkspace
     let update: Update?, loader: ImageBatchLoader?
+    /// The samples of the batch this gradient is of: the loader prefetches what follows.
+    let part: Range<Int>
     /// The parameters after the first layer's weights.
     let others: Range<Int>
     /// The threads the job runs on: part `p` runs on thread `p mod threads`,
-    /// and the first `threads` parts prefetch the next batch.
+    /// and the first `threads` parts prefetch the samples that follow.
     let threads: Int
 
     func run(part: Int) {
         let splits = workspace.firstLayerSplits, parts = splits.count - 1
         let rows = splits[part]..<splits[part + 1]
         let weights = gradients  // the first layer's weights lead the parameter vector
+        if part < threads { loader?.prefetch(thread: part, of: threads, after: self.part) }
         guard let update else {
             guard !rows.isEmpty else { return }
             Kernels.sparseMatmulColumns(
@@ -484,7 +496,6 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
                 workspace: workspace.kernelScratch + part * workspace.scratchPerThread)
             return
         }
-        if part < threads { loader?.prefetch(thread: part, of: threads) }
         if skipsZeros {
             let n = n
             Kernels.sparseMatmulRows(

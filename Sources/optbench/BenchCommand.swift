@@ -101,12 +101,15 @@ struct BenchCommand: ParsableCommand {
             }
         }
         if !skipped.contains("batches") {
-            print("\ntraining samples per second by batch size (SGD, steps only)")
+            print("\ntraining samples per second by batch size (SGD, steps only; the fastest of 3 runs)")
             var batch = 1
             while batch <= 4096 {
                 let samples = batch < 16 ? 4096 : max(16_384, batch * 16)
-                let rate = TrainingBenchmark.samplesPerSecond(model: mlp, train: train, batchSize: batch, samples: max(samples, batch * 4))
-                print(String(format: "  batch %4d  %9.0f samples/s", batch, rate))
+                let rates = (0..<3).map { _ in
+                    TrainingBenchmark.samplesPerSecond(model: mlp, train: train, batchSize: batch, samples: max(samples, batch * 4))
+                }
+                print(String(format: "  batch %4d  %9.0f samples/s   (runs: %@)", batch, rates.max()!,
+                             rates.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
                 batch *= 2
             }
         }
