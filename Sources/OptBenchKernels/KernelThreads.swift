@@ -76,7 +76,9 @@ public final class KernelThreads: @unchecked Sendable {
             && ProcessInfo.processInfo.environment["OPTBENCH_PIN"] != "0"
         slots = (0..<threadCount).map { _ in WorkerSlot() }
         for worker in 1..<max(threadCount, 1) {
-            let thread = Thread { [unowned self] in self.workerLoop(worker) }
+            // The worker keeps its pool alive: a pool's threads run as long as the
+            // process, so a pool with workers is never freed under them.
+            let thread = Thread { self.workerLoop(worker) }
             thread.name = "optbench-kernel-\(worker)"
             thread.stackSize = 1 << 20
             thread.start()

@@ -98,22 +98,38 @@ extension MLP {
         }
         var input = UnsafePointer(workspace.input + first * inputSize)
         var transposed = false
-        for (l, layer) in layers.enumerated() {
-            let bias = parameters + layer.biasOffset
-            let epilogue: Epilogue = layer.activation == .relu ? .biasReLU(bias) : .bias(bias)
+        func epilogue(_ layer: DenseLayerLayout) -> Epilogue {
+            layer.activation == .relu ? .biasReLU(parameters + layer.biasOffset) : .bias(parameters + layer.biasOffset)
+        }
+        var l = 0
+        while l < layers.count {
+            let layer = layers[l]
             let output = workspace.activations[l] + first * layer.outputs
             let skipsZeros = l == 0 && Self.skipsZeros(listed: listed, rows: m, inner: layer.inputs)
             if skipsZeros && workspace.firstLayerSplits.count > 2 {
+                // The second layer's product joins the pipeline's job when every part has a thread.
+                let parts = workspace.firstLayerSplits.count - 1
+                let next = layers.count > 1 && KernelThreads.shared.activeThreadCount >= parts
+                    ? FollowingLayer(layer: layers[1], epilogue: epilogue(layers[1]),
+                                     output: workspace.activations[1] + first * layers[1].outputs)
+                    : nil
                 firstLayerPipeline(m: m, input: input, pattern: pattern, parameters: parameters, output: output,
-                                   epilogue: epilogue, workspace: workspace, transposingInput: transposingInput)
+                                   epilogue: epilogue(layer), workspace: workspace, transposingInput: transposingInput,
+                                   then: next)
                 transposed = transposingInput
+                if let next {
+                    input = UnsafePointer(next.output)
+                    l += 2
+                    continue
+                }
             } else {
                 product(m: m, n: layer.outputs, k: layer.inputs, a: input, lda: layer.inputs,
                         skipping: skipsZeros ? pattern : nil,
                         b: parameters + layer.weightOffset, ldb: layer.outputs, c: output, ldc: layer.outputs,
-                        epilogue: epilogue, workspace: workspace)
+                        epilogue: epilogue(layer), workspace: workspace)
             }
             input = UnsafePointer(output)
+            l += 1
         }
         return transposed
     }
@@ -125,24 +141,48 @@ extension MLP {
     /// with the same result as one product. With `transposingInput`, thread
     /// `t` also transposes those columns of `X` (before its share when it has
     /// to wait for the thread before it, after it otherwise).
+    ///
+    /// With `next`, each part then computes some rows of the second layer's
+    /// product `act(A₁·W₂ + b₂)` (``FollowingLayer``), waiting for the last part
+    /// to finish those rows of `A₁`: the earlier parts, which finish their
+    /// share of the pipeline first, take more rows, so that no thread idles
+    /// while the last one finishes the last block, and one hand-over is saved.
+    /// Each row is the same kernel's, as in a separate product split by rows,
+    /// so the result is the same to the bit. Every part must have its own
+    /// thread (a part waits for the last one).
     func firstLayerPipeline(m: Int, input: UnsafePointer<Float>, pattern: NonzeroPattern,
                             parameters: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-                            epilogue: Epilogue, workspace: MLPWorkspace, transposingInput: Bool) {
+                            epilogue: Epilogue, workspace: MLPWorkspace, transposingInput: Bool,
+                            then next: FollowingLayer? = nil) {
         struct Pipeline: KernelJob {
             let layer: DenseLayerLayout, m: Int, input: UnsafePointer<Float>, pattern: NonzeroPattern
             let parameters: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, epilogue: Epilogue
-            let workspace: MLPWorkspace, transposingInput: Bool
+            let workspace: MLPWorkspace, transposingInput: Bool, next: FollowingLayer?
 
             func run(part: Int) {
                 let splits = workspace.firstLayerSplits
+                let scratch = workspace.kernelScratch + part * workspace.scratchPerThread
                 if transposingInput && part > 0 { transposeColumns(part, splits: splits) }
                 Kernels.pipelinedMatmulPart(part, splits: splits, m: m, n: layer.outputs, k: layer.inputs,
                                             a: input, lda: layer.inputs, skippingZerosOf: pattern,
                                             b: parameters + layer.weightOffset, ldb: layer.outputs,
                                             c: output, ldc: layer.outputs, epilogue: epilogue,
-                                            progress: workspace.pipeline,
-                                            workspace: workspace.kernelScratch + part * workspace.scratchPerThread)
+                                            progress: workspace.pipeline, workspace: scratch)
                 if transposingInput && part == 0 { transposeColumns(part, splits: splits) }
+                guard let next else { return }
+                let parts = splits.count - 1, last = parts - 1
+                let rows = FollowingLayer.rows(part, of: parts, m: m)
+                guard !rows.isEmpty else { return }
+                if part != last {
+                    let blocks = (rows.lowerBound / Kernels.sparseRows)..<((rows.upperBound - 1) / Kernels.sparseRows + 1)
+                    for block in blocks { workspace.pipeline.wait(part: last, block: block) }
+                }
+                let following = next.layer
+                Kernels.matmulColumns(m: rows.count, n: following.outputs, columnStart: 0, columnEnd: following.outputs,
+                                      k: following.inputs, a: output + rows.lowerBound * layer.outputs, lda: layer.outputs,
+                                      b: parameters + following.weightOffset, ldb: following.outputs,
+                                      c: next.output + rows.lowerBound * following.outputs, ldc: following.outputs,
+                                      epilogue: next.epilogue.droppingRows(rows.lowerBound), workspace: scratch)
             }
 
             func transposeColumns(_ part: Int, splits: [Int]) {
@@ -155,7 +195,7 @@ extension MLP {
         KernelThreads.shared.run(parts: workspace.firstLayerSplits.count - 1,
                                  Pipeline(layer: layers[0], m: m, input: input, pattern: pattern, parameters: parameters,
                                           output: output, epilogue: epilogue, workspace: workspace,
-                                          transposingInput: transposingInput))
+                                          transposingInput: transposingInput, next: next))
     }
 
     /// One forward and backward pass: the mean cross-entropy of the batch and
@@ -515,4 +555,28 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
         let end = part == parts - 1 ? others.upperBound : others.lowerBound + others.count * (part + 1) / parts / 16 * 16
         if end > start { update.apply(start..<end, gradient: gradients + start) }
     }
+}
+
+/// The second layer, when its forward product joins the first layer's
+/// pipeline (``MLP/firstLayerPipeline(m:input:pattern:parameters:output:epilogue:workspace:transposingInput:then:)``):
+/// its shape, its fused bias (and ReLU), and where its outputs go.
+struct FollowingLayer {
+    let layer: DenseLayerLayout, epilogue: Epilogue, output: UnsafeMutablePointer<Float>
+
+    /// The rows of the second layer's product that part `part` of `parts`
+    /// computes, of `m`: whole blocks of four rows, the last part taking
+    /// ``lastPartLag`` rows fewer than the others, since it finishes its share
+    /// of the pipeline about that much later (a block of the pipeline takes
+    /// about as long as eight rows of the second layer, less the earlier parts'
+    /// transposes).
+    static func rows(_ part: Int, of parts: Int, m: Int) -> Range<Int> {
+        let unit = Kernels.sparseRows
+        func boundary(_ p: Int) -> Int {
+            p >= parts ? m : min(m, ((m + lastPartLag) * p / parts + unit / 2) / unit * unit)
+        }
+        return boundary(part)..<max(boundary(part), boundary(part + 1))
+    }
+
+    /// How many fewer rows of the second layer the last part computes.
+    static let lastPartLag = 8
 }

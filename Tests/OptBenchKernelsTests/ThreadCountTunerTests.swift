@@ -3,8 +3,12 @@ import Testing
 
 /// The tuner's decisions on a fake clock: each step advances it by the step's
 /// cost on the thread count the tuner chose, so nothing depends on timing.
-@Suite("Thread count tuner")
+/// Serialized: the tests share one pool, whose active thread count they set.
+@Suite("Thread count tuner", .serialized)
 struct ThreadCountTunerTests {
+    /// Pools live as long as the process (their workers are never stopped).
+    static let pool = KernelThreads(threadCount: 2)
+
     final class FakeClock {
         var now: UInt64 = 0
     }
@@ -28,7 +32,7 @@ struct ThreadCountTunerTests {
 
     @Test("two fast threads: probed against one in the first epoch only, then kept")
     func keepsFastThreads() {
-        let pool = KernelThreads(threadCount: 2)
+        let pool = Self.pool
         let epochs = Self.run(epochs: 3, steps: 400, pool: pool) { _, _, threads in threads == 2 ? 100 : 180 }
         #expect(epochs[0][25..<50].allSatisfy { $0 == 1 }, "the first epoch probes one thread")
         #expect(epochs[0][50...].allSatisfy { $0 == 2 })
@@ -39,7 +43,7 @@ struct ThreadCountTunerTests {
 
     @Test("a slow second CPU: one thread, until two are faster again")
     func fallsBackAndReturns() {
-        let pool = KernelThreads(threadCount: 2)
+        let pool = Self.pool
         // Epoch 0 normal; in epoch 1 two threads are slow until step 600, then normal again.
         let epochs = Self.run(epochs: 2, steps: 1000, pool: pool) { epoch, step, threads in
             if threads == 1 { return 180 }
@@ -57,7 +61,7 @@ struct ThreadCountTunerTests {
 
     @Test("short epochs and one-thread pools are left alone")
     func leavesShortEpochsAlone() {
-        let pool = KernelThreads(threadCount: 2)
+        let pool = Self.pool
         let short = Self.run(epochs: 2, steps: 149, pool: pool) { _, _, threads in threads == 2 ? 300 : 100 }
         #expect(short.allSatisfy { $0.allSatisfy { $0 == 2 } })
         let single = Self.run(epochs: 1, steps: 400, pool: .single) { _, _, _ in 100 }

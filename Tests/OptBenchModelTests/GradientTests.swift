@@ -328,6 +328,16 @@ struct FusedUpdateTests {
                    sparse: true, splits: [nil, [0, 100], [0, 48, 100], [0, 96, 100], [0, 16, 64, 100]])
     }
 
+    /// Two hidden layers: the second one's forward product (bias and ReLU)
+    /// joins the first layer's pipeline when every part has a thread, its rows
+    /// split unevenly between the parts; batches of 1 to 300 rows (a part of
+    /// 256 and one of 44), against the plain pass without a pipeline.
+    @Test("the same with two hidden layers, the second computed in the pipeline's job", arguments: [1, 5, 32, 300])
+    func twoHiddenLayers(batch: Int) {
+        Self.check(model: MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [50, 30], classCount: 10)), batch: batch,
+                   sparse: true, splits: [nil, [0, 400, 784], [0, 208, 496, 784]])
+    }
+
     @Test("a non-finite loss updates nothing and leaves the whole gradient")
     func nonFiniteLoss() {
         var parameters = Self.model.initialParameters(seed: 4)
