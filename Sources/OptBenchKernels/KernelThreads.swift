@@ -113,8 +113,13 @@ public final class KernelThreads: @unchecked Sendable {
     /// kernels never do). Pools are meant to live as long as the process —
     /// their threads are never stopped — so use ``shared`` rather than creating
     /// pools repeatedly.
-    public func run<Job: KernelJob>(parts: Int, _ job: Job) {
-        let active = min(parts, activeThreadCount)
+    ///
+    /// `threads`: how many threads to use, when the caller has read
+    /// ``activeThreadCount`` already and built the job for that many (a job
+    /// whose parts wait for each other needs a thread per part); by default
+    /// ``activeThreadCount`` as it is now.
+    public func run<Job: KernelJob>(parts: Int, threads: Int? = nil, _ job: Job) {
+        let active = min(parts, threads.map { max(1, min(threadCount, $0)) } ?? activeThreadCount)
         if active <= 1 {
             for part in 0..<max(parts, 1) { job.run(part: part) }
             return

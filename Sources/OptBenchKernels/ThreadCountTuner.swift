@@ -13,11 +13,12 @@ import Dispatch
 /// (active) threads. When they are about as fast as the fastest such probe so
 /// far (within ``slowdownTolerance``), it keeps all threads for the epoch;
 /// otherwise it times as many steps on one thread and keeps the faster. While
-/// it runs on one thread, it tries all threads again every
-/// ``reprobeInterval`` probes' worth of steps, so that it returns to them
-/// once the host does. Probing one thread costs time (a step on one thread
-/// takes almost twice as long), which is why it only happens when all threads
-/// look slow.
+/// it runs on one thread, it tries all threads again after ``reprobeInterval``
+/// probes' worth of steps on one thread (comparing them with the epoch's
+/// one-thread probe), so that it returns to them once the host does. Probing
+/// one thread costs time (a step on one thread takes almost twice as long),
+/// which is why it only happens when all threads look slow. Epochs shorter
+/// than six probes are left on all threads.
 ///
 /// The kernels split their work identically for any thread count, so results
 /// do not change.
@@ -60,6 +61,7 @@ public struct ThreadCountTuner {
     /// (nanoseconds; the system's uptime clock unless given, for tests).
     public init(threads: KernelThreads = .shared, probeSteps: Int = 25,
                 clock: @escaping () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }) {
+        precondition(probeSteps > 0, "a probe times at least one step")
         self.threads = threads
         self.probeSteps = probeSteps
         self.clock = clock
@@ -104,7 +106,7 @@ public struct ThreadCountTuner {
                 threads.activeThreadCount = initialActiveThreads
                 phase = .settled
             }
-        case .onOneThread(let nextProbe) where step >= nextProbe && step + probeSteps <= steps:
+        case .onOneThread(let nextProbe) where step >= nextProbe && step + probeSteps < steps:
             threads.activeThreadCount = initialActiveThreads
             phase = .probingAllThreads(retry: true)
             probeStart = clock()

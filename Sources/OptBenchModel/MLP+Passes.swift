@@ -107,15 +107,16 @@ extension MLP {
             let output = workspace.activations[l] + first * layer.outputs
             let skipsZeros = l == 0 && Self.skipsZeros(listed: listed, rows: m, inner: layer.inputs)
             if skipsZeros && workspace.firstLayerSplits.count > 2 {
-                // The second layer's product joins the pipeline's job when every part has a thread.
-                let parts = workspace.firstLayerSplits.count - 1
-                let next = layers.count > 1 && KernelThreads.shared.activeThreadCount >= parts
+                // The second layer's product joins the pipeline's job when every part has a
+                // thread (read once: the job runs on exactly these threads).
+                let parts = workspace.firstLayerSplits.count - 1, threads = KernelThreads.shared.activeThreadCount
+                let next = layers.count > 1 && threads >= parts
                     ? FollowingLayer(layer: layers[1], epilogue: epilogue(layers[1]),
                                      output: workspace.activations[1] + first * layers[1].outputs)
                     : nil
                 firstLayerPipeline(m: m, input: input, pattern: pattern, parameters: parameters, output: output,
                                    epilogue: epilogue(layer), workspace: workspace, transposingInput: transposingInput,
-                                   then: next)
+                                   threads: threads, then: next)
                 transposed = transposingInput
                 if let next {
                     input = UnsafePointer(next.output)
@@ -148,12 +149,13 @@ extension MLP {
     /// share of the pipeline first, take more rows, so that no thread idles
     /// while the last one finishes the last block, and one hand-over is saved.
     /// Each row is the same kernel's, as in a separate product split by rows,
-    /// so the result is the same to the bit. Every part must have its own
-    /// thread (a part waits for the last one).
+    /// so the result is the same to the bit. With `next`, `threads` (the
+    /// threads the job runs on) must be at least the number of parts: a part
+    /// waits for the last one.
     func firstLayerPipeline(m: Int, input: UnsafePointer<Float>, pattern: NonzeroPattern,
                             parameters: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                             epilogue: Epilogue, workspace: MLPWorkspace, transposingInput: Bool,
-                            then next: FollowingLayer? = nil) {
+                            threads: Int, then next: FollowingLayer? = nil) {
         struct Pipeline: KernelJob {
             let layer: DenseLayerLayout, m: Int, input: UnsafePointer<Float>, pattern: NonzeroPattern
             let parameters: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, epilogue: Epilogue
@@ -173,10 +175,8 @@ extension MLP {
                 let parts = splits.count - 1, last = parts - 1
                 let rows = FollowingLayer.rows(part, of: parts, m: m)
                 guard !rows.isEmpty else { return }
-                if part != last {
-                    let blocks = (rows.lowerBound / Kernels.sparseRows)..<((rows.upperBound - 1) / Kernels.sparseRows + 1)
-                    for block in blocks { workspace.pipeline.wait(part: last, block: block) }
-                }
+                // The last part publishes its blocks in order: the rows' last block is enough.
+                if part != last { workspace.pipeline.wait(part: last, block: (rows.upperBound - 1) / Kernels.sparseRows) }
                 let following = next.layer
                 Kernels.matmulColumns(m: rows.count, n: following.outputs, columnStart: 0, columnEnd: following.outputs,
                                       k: following.inputs, a: output + rows.lowerBound * layer.outputs, lda: layer.outputs,
@@ -191,8 +191,10 @@ extension MLP {
                                          findingNonzerosInto: workspace.transposedInputNonzeros)
             }
         }
+        let parts = workspace.firstLayerSplits.count - 1
+        precondition(next == nil || threads >= parts, "a following layer needs a thread per part")
         workspace.pipeline.begin()
-        KernelThreads.shared.run(parts: workspace.firstLayerSplits.count - 1,
+        KernelThreads.shared.run(parts: parts, threads: threads,
                                  Pipeline(layer: layers[0], m: m, input: input, pattern: pattern, parameters: parameters,
                                           output: output, epilogue: epilogue, workspace: workspace,
                                           transposingInput: transposingInput, next: next))
@@ -243,7 +245,7 @@ extension MLP {
 
     /// ``lossAndGradient(images:indices:parameters:gradients:workspace:)``
     /// that also applies an optimizer's step: once the batch's loss is known
-    /// to be finite, `update(range, gradient)` is called exactly once for every
+    /// to be finite, `update.apply(range, gradient:)` is called exactly once for every
     /// parameter, with disjoint `range`s of parameter indices and `gradient`
     /// pointing at their gradient values — possibly from several threads at
     /// once. It runs inside a job of ``KernelThreads/shared``, so it must not
@@ -394,7 +396,7 @@ extension MLP {
         let parts = workspace.firstLayerSplits.count - 1
         KernelThreads.shared.run(parts: parts, FirstLayerWeightGradient(
             m: m, n: n, delta: delta, skipsZeros: skipsZeros, gradients: gradients, accumulate: accumulate,
-            workspace: workspace, update: update, loader: loader, part: part, others: layer.biasOffset..<parameterCount,
+            workspace: workspace, update: update, loader: loader, samples: part, others: layer.biasOffset..<parameterCount,
             threads: min(parts, KernelThreads.shared.activeThreadCount)))
     }
 
@@ -504,7 +506,7 @@ private struct HiddenLayerBackward: KernelJob {
     }
 }
 
-/// The parts of ``MLP/firstLayerWeightGradient(m:delta:skipsZeros:gradients:accumulate:workspace:update:prefetching:)``:
+/// The parts of ``MLP/firstLayerWeightGradient(m:delta:skipsZeros:gradients:accumulate:workspace:update:prefetching:after:)``:
 /// part `p` computes the weight rows `firstLayerSplits[p] ..< [p+1]`, and,
 /// with an update, hands them over and updates its share of the other
 /// parameters.
@@ -513,7 +515,7 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
     let gradients: UnsafeMutablePointer<Float>, accumulate: Bool, workspace: MLPWorkspace
     let update: Update?, loader: ImageBatchLoader?
     /// The samples of the batch this gradient is of: the loader prefetches what follows.
-    let part: Range<Int>
+    let samples: Range<Int>
     /// The parameters after the first layer's weights.
     let others: Range<Int>
     /// The threads the job runs on: part `p` runs on thread `p mod threads`,
@@ -524,7 +526,7 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
         let splits = workspace.firstLayerSplits, parts = splits.count - 1
         let rows = splits[part]..<splits[part + 1]
         let weights = gradients  // the first layer's weights lead the parameter vector
-        if part < threads { loader?.prefetch(thread: part, of: threads, after: self.part) }
+        if part < threads { loader?.prefetch(thread: part, of: threads, after: samples) }
         guard let update else {
             guard !rows.isEmpty else { return }
             Kernels.sparseMatmulColumns(
@@ -537,7 +539,6 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
             return
         }
         if skipsZeros {
-            let n = n
             Kernels.sparseMatmulRows(
                 rows, n: n, k: m, a: workspace.transposedInput, lda: m,
                 skippingZerosOf: workspace.transposedInputNonzeros, b: delta, ldb: n,

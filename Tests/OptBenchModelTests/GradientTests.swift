@@ -331,7 +331,9 @@ struct FusedUpdateTests {
     /// Two hidden layers: the second one's forward product (bias and ReLU)
     /// joins the first layer's pipeline when every part has a thread, its rows
     /// split unevenly between the parts; batches of 1 to 300 rows (a part of
-    /// 256 and one of 44), against the plain pass without a pipeline.
+    /// 256 and one of 44), against the plain pass without a pipeline. (Three
+    /// parts join the second layer only with three threads; on a machine with
+    /// two, that split runs without it.)
     @Test("the same with two hidden layers, the second computed in the pipeline's job", arguments: [1, 5, 32, 300])
     func twoHiddenLayers(batch: Int) {
         Self.check(model: MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [50, 30], classCount: 10)), batch: batch,
