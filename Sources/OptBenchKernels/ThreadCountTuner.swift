@@ -10,9 +10,9 @@ import Dispatch
 /// or 0.73 s with one, for tens of seconds at a time).
 ///
 /// At the start of every epoch the tuner times `probeSteps` steps on all
-/// (active) threads. When they are about as fast as the fastest such probe so
-/// far (within ``slowdownTolerance``), it keeps all threads for the epoch;
-/// otherwise it times as many steps on one thread and keeps the faster. While
+/// (active) threads. When they beat the last probe of one thread by a clear
+/// margin (``margin``), it keeps all threads for the epoch; otherwise (and in
+/// the first epoch) it times as many steps on one thread and keeps the faster. While
 /// it runs on one thread, it tries all threads again after ``reprobeInterval``
 /// probes' worth of steps on one thread (comparing them with the epoch's
 /// one-thread probe), so that it returns to them once the host does. Probing
@@ -26,9 +26,9 @@ public struct ThreadCountTuner {
     public let threads: KernelThreads
     /// Steps timed in each probe.
     public let probeSteps: Int
-    /// All threads are kept without probing one thread when their probe is at
-    /// most this much slower than the fastest all-threads probe so far.
-    public static let slowdownTolerance = 1.25
+    /// All threads are kept without probing one thread when their probe times
+    /// this factor is still shorter than the last one-thread probe's.
+    public static let margin = 1.25
     /// While on one thread, all threads are tried again every this many probes'
     /// worth of steps.
     public static let reprobeInterval = 16
@@ -38,11 +38,10 @@ public struct ThreadCountTuner {
     /// The pool's active thread count before tuning, restored by ``reset()``.
     private let initialActiveThreads: Int
     private var probeStart: UInt64 = 0
-    /// The last probes' times (`probeSteps` steps each).
+    /// The last probes' times (`probeSteps` steps each); one thread's over all
+    /// epochs, nil before the first.
     private var allThreadsTime: UInt64 = 0
-    private var oneThreadTime: UInt64 = 0
-    /// The fastest all-threads probe seen, over all epochs.
-    private var fastestAllThreadsTime: UInt64?
+    private var oneThreadTime: UInt64?
     /// What the tuner is doing in the current epoch.
     private var phase = Phase.settled
 
@@ -81,17 +80,15 @@ public struct ThreadCountTuner {
         case .probingAllThreads(let retry) where step % probeSteps == 0:
             let now = clock()
             allThreadsTime = now - probeStart
-            let previousFastest = fastestAllThreadsTime
-            fastestAllThreadsTime = min(previousFastest ?? allThreadsTime, allThreadsTime)
             if retry {
-                // Back to all threads if they now beat the last one-thread probe.
-                if allThreadsTime < oneThreadTime {
+                // Back to all threads if they now beat the epoch's one-thread probe.
+                if allThreadsTime < oneThreadTime ?? .max {
                     phase = .settled
                 } else {
                     threads.activeThreadCount = 1
                     phase = .onOneThread(nextProbe: step + Self.reprobeInterval * probeSteps)
                 }
-            } else if let previousFastest, Double(allThreadsTime) <= Self.slowdownTolerance * Double(previousFastest) {
+            } else if let oneThreadTime, Self.margin * Double(allThreadsTime) < Double(oneThreadTime) {
                 phase = .settled
             } else {
                 threads.activeThreadCount = 1
@@ -99,7 +96,8 @@ public struct ThreadCountTuner {
                 probeStart = now
             }
         case .probingOneThread where step % probeSteps == 0:
-            oneThreadTime = clock() - probeStart
+            let oneThreadTime = clock() - probeStart
+            self.oneThreadTime = oneThreadTime
             if oneThreadTime < allThreadsTime {
                 phase = .onOneThread(nextProbe: step + Self.reprobeInterval * probeSteps)
             } else {

@@ -59,6 +59,18 @@ struct ThreadCountTunerTests {
         #expect(slow[900...].allSatisfy { $0 == 2 }, "fast again: two threads for the rest of the epoch")
     }
 
+    /// Two threads slower than one for good: every epoch probes one thread
+    /// again (its two-thread probe does not beat the one-thread probe) and
+    /// runs on one.
+    @Test("a second CPU slower for good: one thread in every epoch")
+    func staysOnOneThread() {
+        let epochs = Self.run(epochs: 3, steps: 400, pool: Self.pool) { _, _, threads in threads == 2 ? 300 : 180 }
+        for (e, threads) in epochs.enumerated() {
+            #expect(threads[0..<25].allSatisfy { $0 == 2 }, "epoch \(e) starts with the two-thread probe")
+            #expect(threads[25...].allSatisfy { $0 == 1 }, "epoch \(e)")
+        }
+    }
+
     @Test("short epochs and one-thread pools are left alone")
     func leavesShortEpochsAlone() {
         let pool = Self.pool
