@@ -1,0 +1,37 @@
+import CKernelSupport
+import OptBenchKernels
+
+/// Loads the parts of a training batch from images kept as bytes, and asks
+/// the CPU to fetch the next batch's images ahead of time.
+struct ImageBatchLoader {
+    /// The images (``MLP/inputSize`` bytes each), the batch's and the next
+    /// batch's indices into them (`next` may be empty).
+    let images: UnsafePointer<UInt8>, indices: UnsafeBufferPointer<Int32>, next: UnsafeBufferPointer<Int32>
+    let inputSize: Int, workspace: MLPWorkspace
+
+    /// Gathers the samples `part` of the batch into `workspace.input` from
+    /// row `row` on (a multiple of ``Kernels/sparseRows``), scaled, and lists
+    /// their nonzeros in those rows of `workspace.inputNonzeros`.
+    func load(_ part: Range<Int>, intoRow row: Int) {
+        Kernels.parallelGatherScaledRows(
+            from: images, width: inputSize, indices: UnsafeBufferPointer(rebasing: indices[part]),
+            into: workspace.input + row * inputSize,
+            findingNonzerosInto: workspace.inputNonzeros.dropping(rowBlocks: row / Kernels.sparseRows))
+    }
+
+    /// Prefetches the images that thread `thread` (of `threads` active ones)
+    /// will gather for the part that follows the samples `part`: the batch's
+    /// next part, or else the next batch's first; those of the gather's parts
+    /// it runs.
+    func prefetch(thread: Int, of threads: Int, after part: Range<Int>) {
+        let following = part.upperBound < indices.count
+            ? UnsafeBufferPointer(rebasing: indices[part.upperBound...]) : next
+        let rows = min(following.count, MLP.samplesPerPart)
+        let parts = Kernels.gatherParts(rows: rows, width: inputSize, threads: KernelThreads.shared.threadCount)
+        for part in stride(from: thread, to: parts, by: threads) {
+            for r in Kernels.gatherRows(part, of: parts, rows: rows) {
+                optbench_prefetch(images + Int(following[r]) * inputSize, inputSize)
+            }
+        }
+    }
+}
