@@ -393,11 +393,12 @@ extension MLP {
                     b: delta, ldb: n, c: gradients + layer.weightOffset, ldc: n, accumulate: accumulate,
                     workspace: workspace)
         }
-        let parts = workspace.firstLayerSplits.count - 1
-        KernelThreads.shared.run(parts: parts, FirstLayerWeightGradient(
+        // Read once: the job runs on these threads, and its first `threads` parts prefetch.
+        let parts = workspace.firstLayerSplits.count - 1, threads = min(parts, KernelThreads.shared.activeThreadCount)
+        KernelThreads.shared.run(parts: parts, threads: threads, FirstLayerWeightGradient(
             m: m, n: n, delta: delta, skipsZeros: skipsZeros, gradients: gradients, accumulate: accumulate,
             workspace: workspace, update: update, loader: loader, samples: part, others: layer.biasOffset..<parameterCount,
-            threads: min(parts, KernelThreads.shared.activeThreadCount)))
+            threads: threads))
     }
 
     /// Whether the backward pass computes `δ_{l−1}` for `samples` samples of
