@@ -56,32 +56,36 @@ extension Kernels {
         return start..<max(start, end)
     }
 
-    /// ``transpose(m:n:a:lda:into:)`` with the columns of `A` (rows of `T`)
+    /// ``transpose(m:n:a:lda:rowOrder:into:)`` with the columns of `A` (rows of `T`)
     /// split across the threads of `threads` at multiples of 16, and
     /// ``findNonzeroColumns(m:n:a:lda:into:)`` of each thread's rows of `T`
     /// right after it wrote them.
     ///
+    /// With `rowOrder`, column `i` of `T` is row `rowOrder[i]` of `A`.
+    ///
     /// - Returns: the number of listed columns over all row blocks of `T`.
     @discardableResult
     public static func parallelTranspose(
-        m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, into t: UnsafeMutablePointer<Float>,
-        findingNonzerosInto pattern: NonzeroPattern,
+        m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, rowOrder: UnsafePointer<Int32>? = nil,
+        into t: UnsafeMutablePointer<Float>, findingNonzerosInto pattern: NonzeroPattern,
         threads: KernelThreads = .shared
     ) -> Int {
         struct Transpose: KernelJob {
-            let m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, t: UnsafeMutablePointer<Float>
-            let pattern: NonzeroPattern, parts: Int
+            let m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, rowOrder: UnsafePointer<Int32>?
+            let t: UnsafeMutablePointer<Float>, pattern: NonzeroPattern, parts: Int
 
             func run(part: Int) {
                 let columnBlocks = (n + 15) / 16
                 let start = min(n, columnBlocks * part / parts * 16)
                 let end = min(n, columnBlocks * (part + 1) / parts * 16)
-                Kernels.transposeColumns(start..<end, m: m, a: a, lda: lda, into: t, findingNonzerosInto: pattern)
+                Kernels.transposeColumns(start..<end, m: m, a: a, lda: lda, rowOrder: rowOrder, into: t,
+                                         findingNonzerosInto: pattern)
             }
         }
         let columnBlocks = (n + 15) / 16
         let parts = m * n >= 8_192 ? min(threads.threadCount, columnBlocks) : 1
-        threads.run(parts: parts, Transpose(m: m, n: n, a: a, lda: lda, t: t, pattern: pattern, parts: parts))
+        threads.run(parts: parts, Transpose(m: m, n: n, a: a, lda: lda, rowOrder: rowOrder, t: t, pattern: pattern,
+                                            parts: parts))
         return pattern.listedCount(rowBlocks: (n + sparseRows - 1) / sparseRows)
     }
 
@@ -89,16 +93,17 @@ extension Kernels {
     /// same rows of `T` (`T[j·m + i] = A[i·lda + j]` for `j` in `columns`),
     /// then ``findNonzeroColumns(m:n:a:lda:into:)`` of those rows of `T` into
     /// their row blocks of `pattern` (`columns` starts at a multiple of
-    /// ``sparseRows``). One part of ``parallelTranspose(m:n:a:lda:into:findingNonzerosInto:threads:)``.
+    /// ``sparseRows``). With `rowOrder`, column `i` of `T` is row
+    /// `rowOrder[i]` of `A`. One part of ``parallelTranspose(m:n:a:lda:rowOrder:into:findingNonzerosInto:threads:)``.
     @inlinable
     public static func transposeColumns(
-        _ columns: Range<Int>, m: Int, a: UnsafePointer<Float>, lda: Int, into t: UnsafeMutablePointer<Float>,
-        findingNonzerosInto pattern: NonzeroPattern
+        _ columns: Range<Int>, m: Int, a: UnsafePointer<Float>, lda: Int, rowOrder: UnsafePointer<Int32>? = nil,
+        into t: UnsafeMutablePointer<Float>, findingNonzerosInto pattern: NonzeroPattern
     ) {
         guard !columns.isEmpty else { return }
         precondition(columns.lowerBound % sparseRows == 0, "the columns start at a multiple of \(sparseRows)")
         let start = columns.lowerBound
-        transpose(m: m, n: columns.count, a: a + start, lda: lda, into: t + start * m)
+        transpose(m: m, n: columns.count, a: a + start, lda: lda, rowOrder: rowOrder, into: t + start * m)
         findNonzeroColumns(m: columns.count, n: m, a: t + start * m, lda: m,
                            into: pattern.dropping(rowBlocks: start / sparseRows))
     }

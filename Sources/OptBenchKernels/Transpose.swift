@@ -4,28 +4,45 @@ extension Kernels {
     ///
     /// The products with a transposed operand (`Aᵀ·δ`, `δ·Wᵀ`) transpose one
     /// operand with this and then use the one fast `A·B` kernel. Full 16×16
-    /// blocks are transposed in registers (``transpose16x16(_:_:_:_:)``), the
+    /// blocks are transposed in registers (``transpose16x16(_:_:_:)``), the
     /// edges element by element.
+    ///
+    /// With `rowOrder`, column `i` of `T` is row `rowOrder[i]` of `A` instead
+    /// of row `i` (`T[j·m + i] = A[rowOrder[i]·lda + j]`): a matrix whose rows
+    /// are in another order is transposed back into the original one.
     @inlinable
-    public static func transpose(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, into t: UnsafeMutablePointer<Float>) {
+    public static func transpose(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, rowOrder: UnsafePointer<Int32>? = nil,
+                                 into t: UnsafeMutablePointer<Float>) {
+        if let rowOrder {
+            transpose(m: m, n: n, into: t) { a + Int(rowOrder[$0]) &* lda }
+        } else {
+            transpose(m: m, n: n, into: t) { a + $0 &* lda }
+        }
+    }
+
+    /// ``transpose(m:n:a:lda:rowOrder:into:)`` with column `i` of `T` taken
+    /// from the row `row(i)`.
+    @inlinable @inline(__always)
+    static func transpose(m: Int, n: Int, into t: UnsafeMutablePointer<Float>,
+                          row: (Int) -> UnsafePointer<Float>) {
         let fullRows = m & ~15, fullColumns = n & ~15
         var i = 0
         while i < fullRows {
             var j = 0
             while j < fullColumns {
-                transpose16x16(a + (i &* lda &+ j), lda, t + (j &* m &+ i), m)
+                transpose16x16({ row(i &+ $0) + j }, t + (j &* m &+ i), m)
                 j &+= 16
             }
             i &+= 16
         }
         // The right edge (all rows, columns fullColumns..<n) and the bottom edge.
         for i in 0..<m {
-            let row = a + i &* lda
-            for j in fullColumns..<n { t[j &* m &+ i] = row[j] }
+            let source = row(i)
+            for j in fullColumns..<n { t[j &* m &+ i] = source[j] }
         }
         for i in fullRows..<m {
-            let row = a + i &* lda
-            for j in 0..<fullColumns { t[j &* m &+ i] = row[j] }
+            let source = row(i)
+            for j in 0..<fullColumns { t[j &* m &+ i] = source[j] }
         }
     }
 
@@ -36,28 +53,28 @@ extension Kernels {
         return (c.evenHalf, c.oddHalf)
     }
 
-    /// Transposes one 16×16 block held in sixteen vectors: four rounds of
+    /// Transposes one 16×16 block (row `r` at `source(r)`) held in sixteen vectors: four rounds of
     /// "unzip row pairs" (row `i` ← even elements of rows `2i, 2i+1`, row
     /// `i+8` ← odd ones) move element `(r, c)` to `(c, r)`.
     @inlinable @inline(__always)
-    static func transpose16x16(_ source: UnsafePointer<Float>, _ sourceLD: Int,
+    static func transpose16x16(_ source: (Int) -> UnsafePointer<Float>,
                                _ target: UnsafeMutablePointer<Float>, _ targetLD: Int) {
-        var r0 = UnsafeRawPointer(source + 0 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r1 = UnsafeRawPointer(source + 1 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r2 = UnsafeRawPointer(source + 2 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r3 = UnsafeRawPointer(source + 3 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r4 = UnsafeRawPointer(source + 4 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r5 = UnsafeRawPointer(source + 5 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r6 = UnsafeRawPointer(source + 6 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r7 = UnsafeRawPointer(source + 7 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r8 = UnsafeRawPointer(source + 8 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r9 = UnsafeRawPointer(source + 9 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r10 = UnsafeRawPointer(source + 10 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r11 = UnsafeRawPointer(source + 11 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r12 = UnsafeRawPointer(source + 12 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r13 = UnsafeRawPointer(source + 13 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r14 = UnsafeRawPointer(source + 14 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
-        var r15 = UnsafeRawPointer(source + 15 &* sourceLD).loadUnaligned(as: SIMD16<Float>.self)
+        var r0 = UnsafeRawPointer(source(0)).loadUnaligned(as: SIMD16<Float>.self)
+        var r1 = UnsafeRawPointer(source(1)).loadUnaligned(as: SIMD16<Float>.self)
+        var r2 = UnsafeRawPointer(source(2)).loadUnaligned(as: SIMD16<Float>.self)
+        var r3 = UnsafeRawPointer(source(3)).loadUnaligned(as: SIMD16<Float>.self)
+        var r4 = UnsafeRawPointer(source(4)).loadUnaligned(as: SIMD16<Float>.self)
+        var r5 = UnsafeRawPointer(source(5)).loadUnaligned(as: SIMD16<Float>.self)
+        var r6 = UnsafeRawPointer(source(6)).loadUnaligned(as: SIMD16<Float>.self)
+        var r7 = UnsafeRawPointer(source(7)).loadUnaligned(as: SIMD16<Float>.self)
+        var r8 = UnsafeRawPointer(source(8)).loadUnaligned(as: SIMD16<Float>.self)
+        var r9 = UnsafeRawPointer(source(9)).loadUnaligned(as: SIMD16<Float>.self)
+        var r10 = UnsafeRawPointer(source(10)).loadUnaligned(as: SIMD16<Float>.self)
+        var r11 = UnsafeRawPointer(source(11)).loadUnaligned(as: SIMD16<Float>.self)
+        var r12 = UnsafeRawPointer(source(12)).loadUnaligned(as: SIMD16<Float>.self)
+        var r13 = UnsafeRawPointer(source(13)).loadUnaligned(as: SIMD16<Float>.self)
+        var r14 = UnsafeRawPointer(source(14)).loadUnaligned(as: SIMD16<Float>.self)
+        var r15 = UnsafeRawPointer(source(15)).loadUnaligned(as: SIMD16<Float>.self)
         for _ in 0..<4 {
             let (n0, n8) = unzip(r0, r1)
             let (n1, n9) = unzip(r2, r3)

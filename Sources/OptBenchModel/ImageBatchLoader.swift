@@ -8,15 +8,34 @@ struct ImageBatchLoader {
     /// batch's indices into them (`next` may be empty).
     let images: UnsafePointer<UInt8>, indices: UnsafeBufferPointer<Int32>, next: UnsafeBufferPointer<Int32>
     let inputSize: Int, workspace: MLPWorkspace
+    /// The images' ``SampleGrouping`` keys, to load each part in grouped order.
+    var groupingKeys: UnsafeBufferPointer<UInt32>? = nil
 
     /// Gathers the samples `part` of the batch into `workspace.input` from
     /// row `row` on (a multiple of ``Kernels/sparseRows``), scaled, and lists
     /// their nonzeros in those rows of `workspace.inputNonzeros`.
-    func load(_ part: Range<Int>, intoRow row: Int) {
+    ///
+    /// With grouping keys and `row` 0, the samples are gathered in grouped
+    /// order, which is returned (it lives in the workspace until the next load).
+    func load(_ part: Range<Int>, intoRow row: Int) -> GroupedRows? {
+        var samples = UnsafeBufferPointer(rebasing: indices[part])
+        var grouped: GroupedRows?
+        if let groupingKeys, row == 0 {
+            SampleGrouping.order(keys: groupingKeys, indices: samples, into: workspace.groupOrder,
+                                 scratch: workspace.groupScratch)
+            for g in 0..<samples.count {
+                let i = Int(workspace.groupOrder[g])
+                workspace.groupedIndices[g] = samples[i]
+                workspace.groupPosition[i] = Int32(truncatingIfNeeded: g)
+            }
+            samples = UnsafeBufferPointer(start: workspace.groupedIndices, count: samples.count)
+            grouped = GroupedRows(order: workspace.groupOrder, position: workspace.groupPosition)
+        }
         Kernels.parallelGatherScaledRows(
-            from: images, width: inputSize, indices: UnsafeBufferPointer(rebasing: indices[part]),
+            from: images, width: inputSize, indices: samples,
             into: workspace.input + row * inputSize,
             findingNonzerosInto: workspace.inputNonzeros.dropping(rowBlocks: row / Kernels.sparseRows))
+        return grouped
     }
 
     /// Prefetches the images that thread `thread` (of `threads` active ones)

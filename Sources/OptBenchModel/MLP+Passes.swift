@@ -83,11 +83,17 @@ extension MLP {
     /// `transposingInput`, each part then also transposes its columns of the
     /// input into `workspace.transposedInput` and finds their zeros, filling
     /// the time the pipeline leaves it idle. Returns whether it did.
+    ///
+    /// `grouped`: the input rows (from row 0) are in that grouped order. The
+    /// first layer (and the second, when it joins the pipeline) is computed
+    /// in that order into `workspace.groupedActivations`, then put back in
+    /// batch order, as is the transposed input: the results are the same.
     @discardableResult
     func forward(rows: Range<Int>, parameters: UnsafePointer<Float>, workspace: MLPWorkspace, inputZerosFound: Bool,
-                 transposingInput: Bool = false) -> Bool {
+                 transposingInput: Bool = false, grouped: GroupedRows? = nil) -> Bool {
         let m = rows.count, first = rows.lowerBound
         precondition(first % Kernels.sparseRows == 0, "a part starts at a multiple of \(Kernels.sparseRows) rows")
+        precondition(grouped == nil || (first == 0 && m <= Self.samplesPerPart), "a grouped part is loaded at row 0")
         let pattern = workspace.inputNonzeros.dropping(rowBlocks: first / Kernels.sparseRows)
         var listed = 0
         if inputZerosFound {
@@ -104,22 +110,29 @@ extension MLP {
         var l = 0
         while l < layers.count {
             let layer = layers[l]
-            let output = workspace.activations[l] + first * layer.outputs
+            let batchOutput = workspace.activations[l] + first * layer.outputs
+            // A grouped part's first layer is computed in grouped order, then put back.
+            let output = grouped != nil && l == 0 ? workspace.groupedActivations[0] : batchOutput
             let skipsZeros = l == 0 && Self.skipsZeros(listed: listed, rows: m, inner: layer.inputs)
             if skipsZeros && workspace.firstLayerSplits.count > 2 {
                 // The second layer's product joins the pipeline's job when every part has a
                 // thread (read once: the job runs on exactly these threads).
                 let parts = workspace.firstLayerSplits.count - 1, threads = KernelThreads.shared.activeThreadCount
+                let secondOutput = layers.count > 1 ? workspace.activations[1] + first * layers[1].outputs : nil
                 let next = layers.count > 1 && threads >= parts
                     ? FollowingLayer(layer: layers[1], epilogue: epilogue(layers[1]),
-                                     output: workspace.activations[1] + first * layers[1].outputs)
+                                     output: grouped != nil ? workspace.groupedActivations[1] : secondOutput!)
+                    : nil
+                // With the second layer in the job, each part puts its rows of both back in batch order.
+                let restoring = next != nil
+                    ? grouped.map { PipelineRestore(rows: $0, firstLayer: batchOutput, secondLayer: secondOutput!) }
                     : nil
                 firstLayerPipeline(m: m, input: input, pattern: pattern, parameters: parameters, output: output,
                                    epilogue: epilogue(layer), workspace: workspace, transposingInput: transposingInput,
-                                   threads: threads, then: next)
+                                   threads: threads, then: next, grouped: grouped, restoring: restoring)
                 transposed = transposingInput
-                if let next {
-                    input = UnsafePointer(next.output)
+                if next != nil {
+                    input = UnsafePointer(secondOutput!)
                     l += 2
                     continue
                 }
@@ -129,7 +142,10 @@ extension MLP {
                         b: parameters + layer.weightOffset, ldb: layer.outputs, c: output, ldc: layer.outputs,
                         epilogue: epilogue(layer), workspace: workspace)
             }
-            input = UnsafePointer(output)
+            if let grouped, l == 0 {
+                grouped.restore(rows: 0..<m, width: layer.outputs, from: output, into: batchOutput)
+            }
+            input = UnsafePointer(batchOutput)
             l += 1
         }
         return transposed
@@ -152,14 +168,21 @@ extension MLP {
     /// so the result is the same to the bit. With `next`, `threads` (the
     /// threads the job runs on) must be at least the number of parts: a part
     /// waits for the last one.
+    ///
+    /// `grouped`: the input's rows are in this grouped order, and are
+    /// transposed back into batch order. `restoring`: each part then copies
+    /// its rows of the second layer's product and of the first layer's
+    /// (both in grouped order) to their rows in batch order.
     func firstLayerPipeline(m: Int, input: UnsafePointer<Float>, pattern: NonzeroPattern,
                             parameters: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                             epilogue: Epilogue, workspace: MLPWorkspace, transposingInput: Bool,
-                            threads: Int, then next: FollowingLayer? = nil) {
+                            threads: Int, then next: FollowingLayer? = nil, grouped: GroupedRows? = nil,
+                            restoring: PipelineRestore? = nil) {
         struct Pipeline: KernelJob {
             let layer: DenseLayerLayout, m: Int, input: UnsafePointer<Float>, pattern: NonzeroPattern
             let parameters: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, epilogue: Epilogue
             let workspace: MLPWorkspace, transposingInput: Bool, next: FollowingLayer?
+            let grouped: GroupedRows?, restoring: PipelineRestore?
 
             func run(part: Int) {
                 let splits = workspace.firstLayerSplits
@@ -183,21 +206,28 @@ extension MLP {
                                       b: parameters + following.weightOffset, ldb: following.outputs,
                                       c: next.output + rows.lowerBound * following.outputs, ldc: following.outputs,
                                       epilogue: next.epilogue.droppingRows(rows.lowerBound), workspace: scratch)
+                if let restoring {
+                    restoring.rows.restore(rows: rows, width: layer.outputs, from: output, into: restoring.firstLayer)
+                    restoring.rows.restore(rows: rows, width: following.outputs, from: next.output,
+                                           into: restoring.secondLayer)
+                }
             }
 
             func transposeColumns(_ part: Int, splits: [Int]) {
                 Kernels.transposeColumns(splits[part]..<splits[part + 1], m: m, a: input, lda: layer.inputs,
-                                         into: workspace.transposedInput,
+                                         rowOrder: grouped?.position, into: workspace.transposedInput,
                                          findingNonzerosInto: workspace.transposedInputNonzeros)
             }
         }
         let parts = workspace.firstLayerSplits.count - 1
         precondition(next == nil || threads >= parts, "a following layer needs a thread per part")
+        precondition(restoring == nil || next != nil, "only a following layer's rows are restored in the job")
         workspace.pipeline.begin()
         KernelThreads.shared.run(parts: parts, threads: threads,
                                  Pipeline(layer: layers[0], m: m, input: input, pattern: pattern, parameters: parameters,
                                           output: output, epilogue: epilogue, workspace: workspace,
-                                          transposingInput: transposingInput, next: next))
+                                          transposingInput: transposingInput, next: next, grouped: grouped,
+                                          restoring: restoring))
     }
 
     /// One forward and backward pass: the mean cross-entropy of the batch and
@@ -231,19 +261,34 @@ extension MLP {
     /// of the batch is loaded (as ``loadBatch(images:indices:workspace:)``
     /// does) just before it is passed forward, while it fits in cache. The
     /// labels are in `workspace.labels` already.
+    ///
+    /// `grouping`: keys of `images` (``SampleGrouping``) by which each part's
+    /// samples are ordered for the first layer's forward product, so that it
+    /// skips more zeros. The results are the same to the last bit.
     @discardableResult
     public func lossAndGradient(
         images: UnsafePointer<UInt8>, indices: UnsafeBufferPointer<Int32>,
-        parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace
+        parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace,
+        grouping: SampleGrouping? = nil
     ) -> CrossEntropyTotals {
         precondition(indices.count > 0 && indices.count <= workspace.capacity)
-        let loader = ImageBatchLoader(images: images, indices: indices, next: UnsafeBufferPointer(start: nil, count: 0),
-                                      inputSize: inputSize, workspace: workspace)
-        return lossAndGradient(batch: indices.count, parameters: parameters, gradients: gradients, workspace: workspace,
-                               loader: loader, update: nil as ClosureUpdate?)
+        return withGroupingKeys(grouping) { keys in
+            let loader = ImageBatchLoader(images: images, indices: indices,
+                                          next: UnsafeBufferPointer(start: nil, count: 0), inputSize: inputSize,
+                                          workspace: workspace, groupingKeys: keys)
+            return lossAndGradient(batch: indices.count, parameters: parameters, gradients: gradients,
+                                   workspace: workspace, loader: loader, update: nil as ClosureUpdate?)
+        }
     }
 
-    /// ``lossAndGradient(images:indices:parameters:gradients:workspace:)``
+    /// Calls `body` with the keys of `grouping`, or nil.
+    private func withGroupingKeys<Result>(_ grouping: SampleGrouping?,
+                                          _ body: (UnsafeBufferPointer<UInt32>?) -> Result) -> Result {
+        guard let grouping else { return body(nil) }
+        return grouping.keys.withUnsafeBufferPointer { body($0) }
+    }
+
+    /// ``lossAndGradient(images:indices:parameters:gradients:workspace:grouping:)``
     /// that also applies an optimizer's step: once the batch's loss is known
     /// to be finite, `update.apply(range, gradient:)` is called exactly once for every
     /// parameter, with disjoint `range`s of parameter indices and `gradient`
@@ -261,7 +306,7 @@ extension MLP {
     /// gradient is stored, as usual. This saves a pass over
     /// the largest arrays in memory, and keeps each thread's rows of the
     /// weights in its core's cache. The values handed over are those of
-    /// ``lossAndGradient(images:indices:parameters:gradients:workspace:)`` to
+    /// ``lossAndGradient(images:indices:parameters:gradients:workspace:grouping:)`` to
     /// the last bit, so an elementwise update gives the same parameters as
     /// applying it afterwards.
     ///
@@ -272,6 +317,8 @@ extension MLP {
     /// CPU to fetch those it will load into its cache while it computes the
     /// gradient, so that the next batch does not wait for memory.
     ///
+    /// `grouping`: as in ``lossAndGradient(images:indices:parameters:gradients:workspace:grouping:)``.
+    ///
     /// Allocates nothing: `update` is a value, and every job of the step is
     /// handed to the threads as a value (``KernelJob``).
     @discardableResult
@@ -279,16 +326,18 @@ extension MLP {
         images: UnsafePointer<UInt8>, indices: UnsafeBufferPointer<Int32>,
         parameters: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace,
         prefetching next: UnsafeBufferPointer<Int32> = UnsafeBufferPointer(start: nil, count: 0),
-        update: Update
+        grouping: SampleGrouping? = nil, update: Update
     ) -> CrossEntropyTotals {
         precondition(indices.count > 0 && indices.count <= workspace.capacity)
-        let loader = ImageBatchLoader(images: images, indices: indices, next: next, inputSize: inputSize,
-                                      workspace: workspace)
-        return lossAndGradient(batch: indices.count, parameters: parameters, gradients: gradients, workspace: workspace,
-                               loader: loader, update: update)
+        return withGroupingKeys(grouping) { keys in
+            let loader = ImageBatchLoader(images: images, indices: indices, next: next, inputSize: inputSize,
+                                          workspace: workspace, groupingKeys: keys)
+            return lossAndGradient(batch: indices.count, parameters: parameters, gradients: gradients,
+                                   workspace: workspace, loader: loader, update: update)
+        }
     }
 
-    /// ``lossAndGradient(images:indices:parameters:gradients:workspace:prefetching:update:)``
+    /// ``lossAndGradient(images:indices:parameters:gradients:workspace:prefetching:grouping:update:)``
     /// with the update as a closure `update(range, gradient)` (boxed: a small
     /// allocation per call).
     @discardableResult
@@ -296,12 +345,14 @@ extension MLP {
         images: UnsafePointer<UInt8>, indices: UnsafeBufferPointer<Int32>,
         parameters: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace,
         prefetching next: UnsafeBufferPointer<Int32> = UnsafeBufferPointer(start: nil, count: 0),
+        grouping: SampleGrouping? = nil,
         update: (_ range: Range<Int>, _ gradient: UnsafePointer<Float>) -> Void
     ) -> CrossEntropyTotals {
         // `update` runs only while this call does.
         withoutActuallyEscaping(update) { update in
             lossAndGradient(images: images, indices: indices, parameters: parameters, gradients: gradients,
-                            workspace: workspace, prefetching: next, update: ClosureUpdate(body: update))
+                            workspace: workspace, prefetching: next, grouping: grouping,
+                            update: ClosureUpdate(body: update))
         }
     }
 
@@ -325,9 +376,9 @@ extension MLP {
             let first = part.lowerBound, m = part.count, accumulate = first > 0
             // The rows of the workspace's buffers that hold this part.
             let slot = loader == nil ? first : 0, rows = slot..<(slot + m)
-            loader?.load(part, intoRow: slot)
+            let grouped = loader.flatMap { $0.load(part, intoRow: slot) }
             let transposed = forward(rows: rows, parameters: parameters, workspace: workspace,
-                                     inputZerosFound: loader != nil, transposingInput: true)
+                                     inputZerosFound: loader != nil, transposingInput: true, grouped: grouped)
             totals = Kernels.softmaxCrossEntropy(
                 m: m, n: classCount, logits: workspace.activations[last] + slot * classCount, ldz: classCount,
                 labels: workspace.labels + first, gradient: workspace.deltas[last] + slot * classCount,
@@ -345,7 +396,8 @@ extension MLP {
                     rowBlocks: (layer.inputs + Kernels.sparseRows - 1) / Kernels.sparseRows)
             } else {
                 listed = Kernels.parallelTranspose(m: m, n: layer.inputs, a: workspace.input + slot * layer.inputs,
-                                                   lda: layer.inputs, into: workspace.transposedInput,
+                                                   lda: layer.inputs, rowOrder: grouped?.position,
+                                                   into: workspace.transposedInput,
                                                    findingNonzerosInto: workspace.transposedInputNonzeros)
             }
             let skipsZeros = Self.skipsZeros(listed: listed, rows: layer.inputs, inner: m)
@@ -581,4 +633,12 @@ struct FollowingLayer {
 
     /// How many fewer rows of the second layer the last part computes.
     static let lastPartLag = 8
+}
+
+/// Where the rows of a grouped part go back in batch order, when the second
+/// layer's product joins the first layer's pipeline: each part copies its
+/// rows of both layers' outputs.
+struct PipelineRestore {
+    let rows: GroupedRows
+    let firstLayer: UnsafeMutablePointer<Float>, secondLayer: UnsafeMutablePointer<Float>
 }

@@ -50,6 +50,17 @@ public final class MLPWorkspace {
     let gradientTiles: UnsafeMutablePointer<Float>
     let gradientTileCount: Int
     let inputSize: Int
+    /// A part's samples in the order of a ``SampleGrouping``: `groupOrder[g]`
+    /// is the part's row of its `g`-th sample in that order, `groupPosition`
+    /// the inverse; `groupedIndices` the images in that order, `groupScratch`
+    /// the sort's (``samplesPerPart`` at most each).
+    let groupOrder: UnsafeMutablePointer<Int32>
+    let groupPosition: UnsafeMutablePointer<Int32>
+    let groupedIndices: UnsafeMutablePointer<Int32>
+    let groupScratch: UnsafeMutablePointer<UInt64>
+    /// The first (and second) layer's outputs of a part in grouped order,
+    /// before they are put back in batch order.
+    let groupedActivations: [UnsafeMutablePointer<Float>]
     /// The most parts the first layer's inputs may be split into: at least
     /// the thread count, and at least 4 (so that tests can split more finely
     /// than the machine has threads).
@@ -88,6 +99,17 @@ public final class MLPWorkspace {
         gradientTiles = floats(gradientTileCount * maximumParts)
         inputNonzeros = .allocate(rows: capacity, columns: model.inputSize)
         transposedInputNonzeros = .allocate(rows: model.inputSize, columns: partCapacity)
+        func integers<T: FixedWidthInteger>(_ count: Int, of: T.Type) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
+            p.initialize(repeating: 0, count: max(count, 1))
+            allocations.append(UnsafeMutableRawPointer(p))
+            return p
+        }
+        groupOrder = integers(partCapacity, of: Int32.self)
+        groupPosition = integers(partCapacity, of: Int32.self)
+        groupedIndices = integers(partCapacity, of: Int32.self)
+        groupScratch = integers(partCapacity, of: UInt64.self)
+        groupedActivations = model.layers.prefix(2).map { floats(partCapacity * $0.outputs) }
         labels = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         labels.initialize(repeating: 0, count: capacity)
         allocations.append(UnsafeMutableRawPointer(labels))

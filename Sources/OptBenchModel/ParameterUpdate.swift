@@ -1,7 +1,7 @@
 import OptBenchKernels
 
 /// An optimizer's step applied to parameters as a training step hands over
-/// their gradients (``MLP/lossAndGradient(images:indices:parameters:gradients:workspace:prefetching:update:)``).
+/// their gradients (``MLP/lossAndGradient(images:indices:parameters:gradients:workspace:prefetching:grouping:update:)``).
 ///
 /// A value rather than a closure, so that the training step can hand it to
 /// its threads without allocating (see ``KernelJob``).

@@ -83,7 +83,11 @@ public struct Trainer: Sendable {
         // No batch is larger than the set it is drawn from.
         let evaluationBatch = min(configuration.evaluationBatchSize, max(validation?.count ?? 1, 1))
         let workspace = MLPWorkspace(model: model, capacity: max(min(batchSize, train.count), evaluationBatch))
-        train.pixels.withUnsafeBufferPointer { workspace.balanceFirstLayer(images: $0.baseAddress!, count: train.count) }
+        // Each batch's samples go through the first layer grouped by these keys, to skip more zeros.
+        let grouping = train.pixels.withUnsafeBufferPointer {
+            workspace.balanceFirstLayer(images: $0.baseAddress!, count: train.count)
+            return SampleGrouping(images: $0.baseAddress!, count: train.count, rows: train.rows, columns: train.columns)
+        }
         let steps = configuration.stepsPerEpoch(sampleCount: train.count)
         var history: [EpochRecord] = []
         var divergence: Divergence?
@@ -108,7 +112,7 @@ public struct Trainer: Sendable {
                     let indices = UnsafeBufferPointer(rebasing: o[first..<(first + batch)])
                     let next = UnsafeBufferPointer(rebasing: o[(first + batch)..<min(train.count, first + batch + batchSize)])
                     for (r, index) in indices.enumerated() { workspace.labels[r] = train.labels[Int(index)] }
-                    return gradientStep(images: train, indices: indices, next: next, update: update,
+                    return gradientStep(images: train, indices: indices, next: next, grouping: grouping, update: update,
                                         parameters: &parameters, gradients: &gradients, state: &state,
                                         workspace: workspace)
                 }
@@ -154,11 +158,13 @@ public struct Trainer: Sendable {
     }
 
     /// One gradient pass over the batch `indices` of `images` that applies
-    /// `update` to the parameters as their gradients are computed and fetches
-    /// the images of the `next` batch into the caches (see
-    /// ``MLP/lossAndGradient(images:indices:parameters:gradients:workspace:prefetching:update:)``).
+    /// `update` to the parameters as their gradients are computed, groups the
+    /// samples by `grouping` for the first layer, and fetches the images of
+    /// the `next` batch into the caches (see
+    /// ``MLP/lossAndGradient(images:indices:parameters:gradients:workspace:prefetching:grouping:update:)``).
     private func gradientStep<Step: OptimizerStep>(
-        images: LabeledImages, indices: UnsafeBufferPointer<Int32>, next: UnsafeBufferPointer<Int32>, update: Step,
+        images: LabeledImages, indices: UnsafeBufferPointer<Int32>, next: UnsafeBufferPointer<Int32>,
+        grouping: SampleGrouping, update: Step,
         parameters: inout [Float], gradients: inout [Float], state: inout OptimizerState, workspace: MLPWorkspace
     ) -> CrossEntropyTotals {
         let slotStride = parameters.count
@@ -169,7 +175,7 @@ public struct Trainer: Sendable {
                     state.withSlots { slots -> CrossEntropyTotals in
                         model.lossAndGradient(images: pixels.baseAddress!, indices: indices, parameters: w,
                                               gradients: g.baseAddress!, workspace: workspace, prefetching: next,
-                                              update: StepUpdate(step: update, parameters: w, slots: slots,
+                                              grouping: grouping, update: StepUpdate(step: update, parameters: w, slots: slots,
                                                                  slotStride: slotStride))
                     }
                 }

@@ -220,7 +220,7 @@ struct GradientTests {
 }
 
 /// The training step's pass that applies the update as the gradients come
-/// (``MLP/lossAndGradient(images:indices:parameters:gradients:workspace:prefetching:update:)``)
+/// (``MLP/lossAndGradient(images:indices:parameters:gradients:workspace:prefetching:grouping:update:)``)
 /// must update every parameter exactly once, from the very gradient of the
 /// plain pass, for any split of the first layer among threads; the plain pass
 /// itself gives the same gradient for any split.
@@ -246,10 +246,17 @@ struct FusedUpdateTests {
     }
 
     /// One pass; with `fused`, `w ← w − 0.1·g` is applied through `update`,
-    /// otherwise after the plain pass.
+    /// otherwise after the plain pass. With `grouped`, each part's samples go
+    /// through the first layer in ``SampleGrouping`` order (the images taken
+    /// as squares).
     static func pass(model: MLP = model, batch: Int, sparse: Bool, splits: [Int]?, fused: Bool,
-                     parameters: [Float]) -> Outcome {
+                     grouped: Bool = false, parameters: [Float]) -> Outcome {
         let images = images(count: 60, width: model.inputSize, sparse: sparse)
+        let side = Int(Double(model.inputSize).squareRoot())
+        precondition(side * side == model.inputSize)
+        let grouping = grouped
+            ? images.withUnsafeBufferPointer { SampleGrouping(images: $0.baseAddress!, count: 60, rows: side, columns: side) }
+            : nil
         var rng = SeededGenerator(seed: UInt64(batch), stream: 2)
         let indices: [Int32] = (0..<batch).map { _ in Int32(rng.nextInt(below: 60)) }
         let workspace = MLPWorkspace(model: model, capacity: batch)
@@ -266,7 +273,7 @@ struct FusedUpdateTests {
                             guard fused else {
                                 let totals = model.lossAndGradient(images: bytes.baseAddress!, indices: idx,
                                                                    parameters: p.baseAddress!, gradients: g.baseAddress!,
-                                                                   workspace: workspace)
+                                                                   workspace: workspace, grouping: grouping)
                                 if totals.lossSum.isFinite {
                                     for i in 0..<p.count { p[i] -= 0.1 * g[i]; u[i] += 1 }
                                 }
@@ -274,7 +281,7 @@ struct FusedUpdateTests {
                             }
                             return model.lossAndGradient(images: bytes.baseAddress!, indices: idx,
                                                          parameters: p.baseAddress!, gradients: g.baseAddress!,
-                                                         workspace: workspace) { range, values in
+                                                         workspace: workspace, grouping: grouping) { range, values in
                                 // Ranges are disjoint: each element is written by one thread.
                                 for (q, i) in range.enumerated() { p[i] -= 0.1 * values[q]; u[i] += 1 }
                             }
@@ -294,19 +301,25 @@ struct FusedUpdateTests {
                          parameters: parameters)
         let firstLayerWeights = model.inputSize * model.layers[0].outputs
         for splits in splits {
-            let label = "\(model.inputSize)-\(model.architecture.hiddenSizes), batch \(batch), splits \(String(describing: splits))"
-            // The plain pass with this split gives the same gradient.
-            let split = pass(model: model, batch: batch, sparse: sparse, splits: splits, fused: false, parameters: parameters)
-            #expect(zip(split.gradient, plain.gradient).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(label)")
-            let fused = pass(model: model, batch: batch, sparse: sparse, splits: splits, fused: true, parameters: parameters)
-            let notOnce = fused.updates.filter { $0 != 1 }.count
-            let differ = zip(fused.parameters, plain.parameters).filter { $0.bitPattern != $1.bitPattern }.count
-            #expect(notOnce == 0, "\(label): \(notOnce) parameters not updated once")
-            #expect(differ == 0, "\(label): \(differ) parameters differ")
-            #expect(fused.totals == plain.totals)
-            // The other gradients are stored as usual.
-            let otherGradients = zip(fused.gradient[firstLayerWeights...], plain.gradient[firstLayerWeights...])
-            #expect(otherGradients.allSatisfy { $0.bitPattern == $1.bitPattern }, "\(label)")
+            for grouped in [false, true] {
+                let label = "\(model.inputSize)-\(model.architecture.hiddenSizes), batch \(batch), splits \(String(describing: splits))"
+                    + (grouped ? ", grouped" : "")
+                // The plain pass with this split (and grouping) gives the same gradient.
+                let split = pass(model: model, batch: batch, sparse: sparse, splits: splits, fused: false, grouped: grouped,
+                                 parameters: parameters)
+                #expect(zip(split.gradient, plain.gradient).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(label)")
+                #expect(split.totals == plain.totals, "\(label)")
+                let fused = pass(model: model, batch: batch, sparse: sparse, splits: splits, fused: true, grouped: grouped,
+                                 parameters: parameters)
+                let notOnce = fused.updates.filter { $0 != 1 }.count
+                let differ = zip(fused.parameters, plain.parameters).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(notOnce == 0, "\(label): \(notOnce) parameters not updated once")
+                #expect(differ == 0, "\(label): \(differ) parameters differ")
+                #expect(fused.totals == plain.totals)
+                // The other gradients are stored as usual.
+                let otherGradients = zip(fused.gradient[firstLayerWeights...], plain.gradient[firstLayerWeights...])
+                #expect(otherGradients.allSatisfy { $0.bitPattern == $1.bitPattern }, "\(label)")
+            }
         }
     }
 
