@@ -171,10 +171,10 @@ public enum Kernels {
     @inlinable
     static func copyPaddedPanel(rows: Range<Int>, width: Int, from b: UnsafePointer<Float>, ldb: Int,
                                 into target: UnsafeMutablePointer<Float>) {
+        // A masked load of each row (zeros beyond `width`), a whole vector stored.
         for p in rows {
-            let source = b + p &* ldb, row = target + p &* lanes
-            for q in 0..<width { row[q] = source[q] }
-            for q in width..<lanes { row[q] = 0 }
+            UnsafeMutableRawPointer(target + p &* lanes).storeBytes(of: b.vector(at: p &* ldb, lanes: width),
+                                                                    as: SIMD16<Float>.self)
         }
     }
 
@@ -193,7 +193,8 @@ public enum Kernels {
     static func loadNarrowTile(rows: Int, width: Int, from c: UnsafePointer<Float>, ldc: Int,
                                into tile: UnsafeMutablePointer<Float>) {
         for r in 0..<rows {
-            for q in 0..<lanes { tile[r &* lanes &+ q] = q < width ? c[r &* ldc &+ q] : 0 }
+            UnsafeMutableRawPointer(tile + r &* lanes).storeBytes(of: c.vector(at: r &* ldc, lanes: width),
+                                                                  as: SIMD16<Float>.self)
         }
     }
 
@@ -203,7 +204,7 @@ public enum Kernels {
     static func storeNarrowTile(rows: Int, width: Int, from tile: UnsafePointer<Float>,
                                 into c: UnsafeMutablePointer<Float>, ldc: Int) {
         for r in 0..<rows {
-            for q in 0..<width { c[r &* ldc &+ q] = tile[r &* lanes &+ q] }
+            c.store(UnsafeRawPointer(tile + r &* lanes).loadUnaligned(as: SIMD16<Float>.self), at: r &* ldc, lanes: width)
         }
     }
 

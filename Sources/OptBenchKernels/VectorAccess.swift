@@ -1,3 +1,5 @@
+import CKernelSupport
+
 /// Loading and storing `SIMD16<Float>` vectors from flat buffers, with a
 /// partial form for the last elements of a buffer whose length is not a
 /// multiple of 16.
@@ -43,19 +45,13 @@ extension Kernels {
 }
 
 extension UnsafePointer where Pointee == Float {
-    /// The `lanes` floats at `self + offset` as a vector, zero beyond `lanes`.
+    /// The `lanes` (1…16) floats at `self + offset` as a vector, zero beyond
+    /// `lanes`; reads no float beyond them (a masked load with AVX-512:
+    /// `optbench_load_first16`).
     @inlinable @inline(__always)
     public func vector(at offset: Int, lanes: Int) -> SIMD16<Float> {
         if lanes == 16 { return UnsafeRawPointer(self + offset).loadUnaligned(as: SIMD16<Float>.self) }
-        return partialVector(at: offset, lanes: lanes)
-    }
-
-    /// Kept out of line so that the full-vector path stays free of lane loops.
-    @usableFromInline @inline(never)
-    func partialVector(at offset: Int, lanes: Int) -> SIMD16<Float> {
-        var v = SIMD16<Float>()
-        for q in 0..<lanes { v[q] = self[offset + q] }
-        return v
+        return SIMD16<Float>(optbench_load_first16(self + offset, lanes))
     }
 }
 
@@ -66,19 +62,15 @@ extension UnsafeMutablePointer where Pointee == Float {
         UnsafePointer(self).vector(at: offset, lanes: lanes)
     }
 
-    /// Stores the first `lanes` lanes of `v` at `self + offset`.
+    /// Stores the first `lanes` (1…16) lanes of `v` at `self + offset`,
+    /// writing nothing beyond them (a masked store with AVX-512:
+    /// `optbench_store_first16`).
     @inlinable @inline(__always)
     public func store(_ v: SIMD16<Float>, at offset: Int, lanes: Int) {
         if lanes == 16 {
             UnsafeMutableRawPointer(self + offset).storeBytes(of: v, as: SIMD16<Float>.self)
             return
         }
-        storePartial(v, at: offset, lanes: lanes)
-    }
-
-    /// Kept out of line so that the full-vector path stays free of lane loops.
-    @usableFromInline @inline(never)
-    func storePartial(_ v: SIMD16<Float>, at offset: Int, lanes: Int) {
-        for q in 0..<lanes { self[offset + q] = v[q] }
+        optbench_store_first16(self + offset, v, lanes)
     }
 }

@@ -1,6 +1,10 @@
 #ifndef OPTBENCH_VECTOR_MATH_H
 #define OPTBENCH_VECTOR_MATH_H
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 /// 16 floats as a clang vector; Swift imports it as SIMD16<Float>.
 typedef float optbench_float16 __attribute__((ext_vector_type(16)));
 
@@ -48,6 +52,32 @@ optbench_float16 optbench_scale_bytes16(const unsigned char *p) {
     return __builtin_elementwise_fma(__builtin_elementwise_fma(-estimate, divisor, v), reciprocal, estimate);
 #else
     return v / divisor;
+#endif
+}
+
+/// The first `count` (1…16) floats at `p` in lanes 0…count−1 and zeros
+/// above, reading no float beyond them: one masked load with AVX-512 (faults
+/// in masked-off lanes are suppressed), a loop elsewhere. The narrow last
+/// columns of a matrix need no zero-padded copy this way.
+static inline __attribute__((always_inline))
+optbench_float16 optbench_load_first16(const float *p, long count) {
+#if defined(__AVX512F__)
+    return (optbench_float16)_mm512_maskz_loadu_ps((__mmask16)((1u << count) - 1u), p);
+#else
+    optbench_float16 v = 0.0f;
+    for (long q = 0; q < count; q++) v[q] = p[q];
+    return v;
+#endif
+}
+
+/// Stores lanes 0…count−1 (`count` in 1…16) of `v` to `p`, writing nothing
+/// beyond them: one masked store with AVX-512, a loop elsewhere.
+static inline __attribute__((always_inline))
+void optbench_store_first16(float *p, optbench_float16 v, long count) {
+#if defined(__AVX512F__)
+    _mm512_mask_storeu_ps(p, (__mmask16)((1u << count) - 1u), (__m512)v);
+#else
+    for (long q = 0; q < count; q++) p[q] = v[q];
 #endif
 }
 
