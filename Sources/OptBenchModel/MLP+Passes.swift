@@ -447,6 +447,7 @@ extension MLP {
         }
         // Read once: the job runs on these threads, and its first `threads` parts prefetch.
         let parts = workspace.firstLayerSplits.count - 1, threads = min(parts, KernelThreads.shared.activeThreadCount)
+        workspace.gradientJobStarted(threads: threads)
         KernelThreads.shared.run(parts: parts, threads: threads, FirstLayerWeightGradient(
             m: m, n: n, delta: delta, skipsZeros: skipsZeros, gradients: gradients, accumulate: accumulate,
             workspace: workspace, update: update, loader: loader, samples: part, others: layer.biasOffset..<parameterCount,
@@ -608,6 +609,7 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
         let start = others.lowerBound + others.count * part / parts / 16 * 16
         let end = part == parts - 1 ? others.upperBound : others.lowerBound + others.count * (part + 1) / parts / 16 * 16
         if end > start { update.apply(start..<end, gradient: gradients + start) }
+        workspace.gradientJobPartFinished(part)
     }
 }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import OptBenchKernels
 
 /// The scratch memory of an ``MLP`` for batches of up to `capacity` samples:
@@ -43,9 +44,15 @@ public final class MLPWorkspace {
     /// Increasing, from 0 to the input size, the inner ones multiples of 16;
     /// one more entry than ``KernelThreads/threadCount`` unless set with
     /// ``setFirstLayerSplits(_:)``; ``balanceFirstLayer(images:count:)``
-    /// balances them. Results do not depend on it.
+    /// balances them by nonzero pixels, and ``FirstLayerBalancer`` by time
+    /// while training. Results do not depend on it.
     public private(set) var firstLayerSplits: [Int]
     let pipeline: PipelineProgress
+    /// When the last first-layer gradient job started (slot 0) and when each
+    /// of its parts finished (slot `8(p+1)`: a cache line each), in uptime
+    /// nanoseconds, and the threads it ran on (``FirstLayerBalancer``).
+    let gradientJobTimes: UnsafeMutablePointer<UInt64>
+    var gradientJobThreads = 0
     /// Per part: one block of four rows of the first layer's weight gradient.
     let gradientTiles: UnsafeMutablePointer<Float>
     let gradientTileCount: Int
@@ -94,6 +101,9 @@ public final class MLPWorkspace {
         kernelScratch = floats(scratchPerThread * maximumParts)
         inputSize = model.inputSize
         firstLayerSplits = MLPWorkspace.balancedSplits(of: model.inputSize, weights: nil, parts: threadCount)
+        gradientJobTimes = UnsafeMutablePointer<UInt64>.allocate(capacity: 8 * (maximumParts + 1))
+        gradientJobTimes.initialize(repeating: 0, count: 8 * (maximumParts + 1))
+        allocations.append(UnsafeMutableRawPointer(gradientJobTimes))
         pipeline = PipelineProgress(parts: maximumParts, rowBlocks: (partCapacity + Kernels.sparseRows - 1) / Kernels.sparseRows)
         gradientTileCount = Kernels.sparseRows * (model.layers.first?.outputs ?? 1)
         gradientTiles = floats(gradientTileCount * maximumParts)
@@ -123,6 +133,29 @@ public final class MLPWorkspace {
         for p in allocations { p.deallocate() }
         inputNonzeros.deallocate()
         transposedInputNonzeros.deallocate()
+    }
+
+    /// Marks the start of a first-layer gradient job on `threads` threads.
+    func gradientJobStarted(threads: Int) {
+        gradientJobThreads = threads
+        gradientJobTimes[0] = DispatchTime.now().uptimeNanoseconds
+        for part in 1...maximumParts { gradientJobTimes[8 * part] = 0 }
+    }
+
+    /// Marks the end of part `part` of the gradient job (from its thread).
+    func gradientJobPartFinished(_ part: Int) {
+        gradientJobTimes[8 * (part + 1)] = DispatchTime.now().uptimeNanoseconds
+    }
+
+    /// The start and the parts' finish times of the last gradient job, if it
+    /// ran each of the ``firstLayerSplits`` parts on its own thread.
+    func lastGradientJobTimes() -> (start: UInt64, finished: [UInt64])? {
+        let parts = firstLayerSplits.count - 1
+        guard gradientJobThreads >= parts, parts <= maximumParts else { return nil }
+        let start = gradientJobTimes[0]
+        let finished = (0..<parts).map { gradientJobTimes[8 * ($0 + 1)] }
+        guard finished.allSatisfy({ $0 >= start && $0 > 0 }) else { return nil }
+        return (start, finished)
     }
 
     /// Sets ``firstLayerSplits`` so that each thread's inputs hold about as

@@ -94,6 +94,7 @@ public struct Trainer: Sendable {
         var totalSeconds = 0.0
         var tuner = ThreadCountTuner()
         defer { tuner.reset() }
+        var balancer = FirstLayerBalancer()
 
         epochs: for epoch in 1...max(1, configuration.epochs) where configuration.epochs > 0 {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -116,6 +117,7 @@ public struct Trainer: Sendable {
                                         parameters: &parameters, gradients: &gradients, state: &state,
                                         workspace: workspace)
                 }
+                balancer.afterStep(workspace)
                 if totals.lossSum.isFinite { state.step += 1 }
                 guard totals.lossSum.isFinite else {
                     let d = Divergence(epoch: epoch, step: step + 1)
