@@ -401,8 +401,11 @@ extension MLP {
                                                    findingNonzerosInto: workspace.transposedInputNonzeros)
             }
             let skipsZeros = Self.skipsZeros(listed: listed, rows: layer.inputs, inner: m)
-            Kernels.columnSums(m: m, n: layer.outputs, a: delta, lda: layer.outputs,
-                               into: gradients + layer.biasOffset, accumulate: accumulate)
+            if last == 0 {
+                // Without hidden layers; otherwise the second layer's backward job summed δ₁.
+                Kernels.columnSums(m: m, n: layer.outputs, a: delta, lda: layer.outputs,
+                                   into: gradients + layer.biasOffset, accumulate: accumulate)
+            }
             // The update goes with the last part's gradient, once the loss is known to be finite.
             let applying = part.upperBound == batch && totals.lossSum.isFinite ? update : nil
             if applying != nil || (skipsZeros && workspace.firstLayerSplits.count > 2) {
@@ -478,7 +481,8 @@ extension MLP {
             layer: layer, m: m, delta: UnsafePointer(workspace.deltas[l] + first * layer.outputs),
             previous: UnsafePointer(workspace.activations[l - 1] + first * layer.inputs),
             previousDelta: workspace.deltas[l - 1] + first * layer.inputs,
-            parameters: parameters, gradients: gradients, workspace: workspace, accumulate: accumulate)
+            parameters: parameters, gradients: gradients, workspace: workspace, accumulate: accumulate,
+            previousBiasGradient: l == 1 ? gradients + layers[0].biasOffset : nil)
         let threads = KernelThreads.shared
         let work = layer.inputs * layer.outputs * m
         if threads.threadCount >= 2 && (threads.threadCount == 2 || work < 2_000_000) {
@@ -511,6 +515,10 @@ private struct HiddenLayerBackward: KernelJob {
     let delta: UnsafePointer<Float>, previous: UnsafePointer<Float>, previousDelta: UnsafeMutablePointer<Float>
     let parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>
     let workspace: MLPWorkspace, accumulate: Bool
+    /// For the second layer: where the first layer's bias gradient
+    /// `∂b₁ = Σ_rows δ₁` goes, summed as soon as `δ₁` is known (added to the
+    /// earlier parts' when `accumulate`).
+    let previousBiasGradient: UnsafeMutablePointer<Float>?
 
     func run(part: Int) {
         let scratch = workspace.kernelScratch + part * workspace.scratchPerThread
@@ -533,7 +541,8 @@ private struct HiddenLayerBackward: KernelJob {
                            into: gradients + layer.biasOffset, accumulate: accumulate)
     }
 
-    /// `δ_{l−1} = (δ · Wᵀ) ⊙ [A_{l−1} > 0]` : (m × outputs) · (outputs × inputs).
+    /// `δ_{l−1} = (δ · Wᵀ) ⊙ [A_{l−1} > 0]` : (m × outputs) · (outputs × inputs),
+    /// and for the second layer its sum, the first layer's bias gradient.
     func previousDelta(scratch: UnsafeMutablePointer<Float>, threads: KernelThreads) {
         if MLP.transposesDelta(samples: m, layer: layer) {
             // Few samples: (δ·Wᵀ)ᵀ = W·δᵀ transposes δ and the result instead of W,
@@ -547,6 +556,7 @@ private struct HiddenLayerBackward: KernelJob {
             Kernels.transpose(m: layer.inputs, n: m, a: product, lda: m, into: previousDelta)
             Kernels.apply(.reluMask(previous, ldh: layer.inputs), m: m, n: layer.inputs, c: previousDelta,
                           ldc: layer.inputs)
+            sumPreviousDelta()
             return
         }
         Kernels.transpose(m: layer.inputs, n: layer.outputs, a: parameters + layer.weightOffset,
@@ -557,6 +567,14 @@ private struct HiddenLayerBackward: KernelJob {
                                c: previousDelta, ldc: layer.inputs,
                                epilogue: .reluMask(previous, ldh: layer.inputs),
                                workspace: scratch, threads: threads)
+        sumPreviousDelta()
+    }
+
+    /// `∂b_{l−1} = Σ_rows δ_{l−1}`, for the second layer.
+    func sumPreviousDelta() {
+        guard let previousBiasGradient else { return }
+        Kernels.columnSums(m: m, n: layer.inputs, a: previousDelta, lda: layer.inputs,
+                           into: previousBiasGradient, accumulate: accumulate)
     }
 }
 
