@@ -35,6 +35,9 @@ public final class MLPWorkspace {
     /// products skip the zeros.
     let inputNonzeros: NonzeroPattern
     let transposedInputNonzeros: NonzeroPattern
+    /// Where a part's first-layer outputs are nonzero, for the second layer's
+    /// product in the pipeline job (``FollowingLayer``).
+    let hiddenNonzeros: NonzeroPattern
     /// The rows of the first layer's weights that each part (a thread, when
     /// there are enough) owns in a training step: part `t` computes the first
     /// layer's forward product over the inputs `firstLayerSplits[t] ..<
@@ -109,6 +112,7 @@ public final class MLPWorkspace {
         gradientTiles = floats(gradientTileCount * maximumParts)
         inputNonzeros = .allocate(rows: capacity, columns: model.inputSize)
         transposedInputNonzeros = .allocate(rows: model.inputSize, columns: partCapacity)
+        hiddenNonzeros = .allocate(rows: partCapacity, columns: model.layers.count > 1 ? model.layers[1].inputs : 1)
         func integers<T: FixedWidthInteger>(_ count: Int, of: T.Type) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
             p.initialize(repeating: 0, count: max(count, 1))
@@ -133,6 +137,7 @@ public final class MLPWorkspace {
         for p in allocations { p.deallocate() }
         inputNonzeros.deallocate()
         transposedInputNonzeros.deallocate()
+        hiddenNonzeros.deallocate()
     }
 
     /// Marks the start of a first-layer gradient job on `threads` threads.

@@ -294,8 +294,8 @@ struct FusedUpdateTests {
     }
 
     /// Fused against plain passes of `model`, for each split of its inputs.
-    static func check(model: MLP, batch: Int, sparse: Bool, splits: [[Int]?]) {
-        let parameters = model.initialParameters(seed: 4)
+    static func check(model: MLP, batch: Int, sparse: Bool, splits: [[Int]?], parameters: [Float]? = nil) {
+        let parameters = parameters ?? model.initialParameters(seed: 4)
         // The reference: one part, so no pipeline and no rows owned by threads.
         let plain = pass(model: model, batch: batch, sparse: sparse, splits: [0, model.inputSize], fused: false,
                          parameters: parameters)
@@ -346,11 +346,17 @@ struct FusedUpdateTests {
     /// split unevenly between the parts; batches of 1 to 300 rows (a part of
     /// 256 and one of 44), against the plain pass without a pipeline. (Three
     /// parts join the second layer only with three threads; on a machine with
-    /// two, that split runs without it.)
+    /// two, that split runs without it.) Then with most first-layer units
+    /// switched off, so that the second layer's product skips zeros.
     @Test("the same with two hidden layers, the second computed in the pipeline's job", arguments: [1, 5, 32, 300])
     func twoHiddenLayers(batch: Int) {
-        Self.check(model: MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [50, 30], classCount: 10)), batch: batch,
-                   sparse: true, splits: [nil, [0, 400, 784], [0, 208, 496, 784]])
+        let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [50, 30], classCount: 10))
+        Self.check(model: model, batch: batch, sparse: true, splits: [nil, [0, 400, 784], [0, 208, 496, 784]])
+        // Most first-layer units off (negative biases): the second layer's product skips their zeros.
+        var parameters = model.initialParameters(seed: 4)
+        for unit in 0..<50 where unit % 4 != 0 { parameters[model.layers[0].biasOffset + unit] = -2 }
+        Self.check(model: model, batch: batch, sparse: true, splits: [nil, [0, 400, 784], [0, 208, 496, 784]],
+                   parameters: parameters)
     }
 
     @Test("a non-finite loss updates nothing and leaves the whole gradient")
