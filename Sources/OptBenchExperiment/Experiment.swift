@@ -97,6 +97,7 @@ public struct Experiment: Sendable {
         let trainer = Trainer(model: mlp, configuration: TrainingConfiguration(
             epochs: configuration.epochs, batchSize: configuration.batchSize, seed: configuration.seed))
         var runs: [RunResult] = []
+        let testGrouping = SampleGrouping(test)
         for (index, spec) in configuration.optimizers.enumerated() {
             let optimizer = try spec.make(learningRate: configuration.learningRate)
             observer(.runStarted(index: index, count: configuration.optimizers.count, label: spec.label,
@@ -111,7 +112,8 @@ public struct Experiment: Sendable {
                 predictions: [], probabilities: [])
             if training.divergence == nil {
                 let outputs = Kernels.withFlushToZero {
-                    mlp.outputs(parameters: training.parameters, on: test, keepProbabilities: true)
+                    mlp.outputs(parameters: training.parameters, on: test, keepProbabilities: true,
+                                grouping: testGrouping)
                 }
                 outcome.predictions = outputs.predictions
                 outcome.probabilities = outputs.probabilities

@@ -25,6 +25,11 @@ public struct SampleGrouping: Sendable, Equatable {
     /// most 65,535).
     public let keys: [UInt32]
 
+    /// Keys given directly (one per image).
+    public init(keys: [UInt32]) {
+        self.keys = keys
+    }
+
     /// The keys of `count` images of `rows × columns` bytes each, row-major,
     /// stored one after the other at `images`.
     public init(images: UnsafePointer<UInt8>, count: Int, rows: Int, columns: Int) {

@@ -18,9 +18,13 @@ public struct ModelOutputs: Sendable {
 extension MLP {
     /// Runs the network over `data` in batches of `batchSize`, in order.
     ///
-    /// - Parameter keepProbabilities: also return every sample's probabilities.
+    /// - Parameters:
+    ///   - keepProbabilities: also return every sample's probabilities.
+    ///   - grouping: ``SampleGrouping`` keys of `data`'s images, so that the
+    ///     first layer skips more zeros; the outputs are the same to the bit.
     public func outputs(parameters: [Float], on data: LabeledImages, batchSize: Int = 256,
-                        keepProbabilities: Bool = false, workspace: MLPWorkspace? = nil) -> ModelOutputs {
+                        keepProbabilities: Bool = false, workspace: MLPWorkspace? = nil,
+                        grouping: SampleGrouping? = nil) -> ModelOutputs {
         precondition(data.featureCount == inputSize, "the data's images do not match the model's input size")
         let batchSize = min(batchSize, max(1, workspace?.capacity ?? batchSize))
         let workspace = workspace ?? MLPWorkspace(model: self, capacity: batchSize)
@@ -38,11 +42,10 @@ extension MLP {
                         indices[r] = Int32(start + r)
                         workspace.labels[r] = data.labels[start + r]
                     }
-                    indices.withUnsafeBufferPointer { idx in
-                        loadBatch(images: pixels.baseAddress!, indices: UnsafeBufferPointer(rebasing: idx[0..<batch]),
-                                  workspace: workspace)
+                    let totals = indices.withUnsafeBufferPointer { idx in
+                        evaluate(images: pixels.baseAddress!, indices: UnsafeBufferPointer(rebasing: idx[0..<batch]),
+                                 parameters: p.baseAddress!, workspace: workspace, grouping: grouping)
                     }
-                    let totals = evaluate(parameters: p.baseAddress!, batch: batch, workspace: workspace)
                     lossSum += totals.lossSum
                     correct += totals.correct
                     for r in 0..<batch { predictions[start + r] = Int(workspace.predictions[r]) }
@@ -58,5 +61,15 @@ extension MLP {
         let n = Double(max(data.count, 1))
         return ModelOutputs(loss: lossSum / n, accuracy: Double(correct) / n,
                             predictions: predictions, probabilities: probabilities)
+    }
+}
+
+extension SampleGrouping {
+    /// The keys of a set of images.
+    public init(_ images: LabeledImages) {
+        self = images.pixels.withUnsafeBufferPointer {
+            guard let pixels = $0.baseAddress else { return SampleGrouping(keys: []) }
+            return SampleGrouping(images: pixels, count: images.count, rows: images.rows, columns: images.columns)
+        }
     }
 }

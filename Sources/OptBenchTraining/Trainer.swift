@@ -83,11 +83,11 @@ public struct Trainer: Sendable {
         // No batch is larger than the set it is drawn from.
         let evaluationBatch = min(configuration.evaluationBatchSize, max(validation?.count ?? 1, 1))
         let workspace = MLPWorkspace(model: model, capacity: max(min(batchSize, train.count), evaluationBatch))
-        // Each batch's samples go through the first layer grouped by these keys, to skip more zeros.
-        let grouping = train.pixels.withUnsafeBufferPointer {
-            workspace.balanceFirstLayer(images: $0.baseAddress!, count: train.count)
-            return SampleGrouping(images: $0.baseAddress!, count: train.count, rows: train.rows, columns: train.columns)
-        }
+        train.pixels.withUnsafeBufferPointer { workspace.balanceFirstLayer(images: $0.baseAddress!, count: train.count) }
+        // Each batch's samples go through the first layer grouped by these keys (the
+        // validation set's too), to skip more zeros.
+        let grouping = SampleGrouping(train)
+        let validationGrouping = validation.map { SampleGrouping($0) }
         let steps = configuration.stepsPerEpoch(sampleCount: train.count)
         var history: [EpochRecord] = []
         var divergence: Divergence?
@@ -137,7 +137,8 @@ public struct Trainer: Sendable {
                                      valLoss: nil, valAccuracy: nil, seconds: 0)
             if let validation, validation.count > 0 {
                 let outputs = model.outputs(parameters: parameters, on: validation,
-                                            batchSize: configuration.evaluationBatchSize, workspace: workspace)
+                                            batchSize: configuration.evaluationBatchSize, workspace: workspace,
+                                            grouping: validationGrouping)
                 record.valLoss = outputs.loss
                 record.valAccuracy = outputs.accuracy
                 if !outputs.loss.isFinite {

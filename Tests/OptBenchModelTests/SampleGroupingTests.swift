@@ -69,3 +69,41 @@ struct SampleGroupingTests {
         #expect(Double(grouped.listed) < 0.9 * Double(plain.listed), "\(grouped.listed) against \(plain.listed)")
     }
 }
+
+@Suite("Evaluating with grouped samples")
+struct GroupedEvaluationTests {
+    /// Loading and evaluating with grouping gives the loss, the predictions
+    /// and the probabilities of the plain evaluation, bit for bit, for one
+    /// part and for two (256 + 44 samples; the second part is not grouped).
+    @Test("the same totals, probabilities and predictions as without grouping", arguments: [1, 5, 32, 256, 300])
+    func sameResults(batch: Int) {
+        let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [40, 20], classCount: 10))
+        let images = FusedUpdateTests.images(count: 60, width: 784, sparse: true)
+        var rng = SeededGenerator(seed: UInt64(batch), stream: 8)
+        let indices: [Int32] = (0..<batch).map { _ in Int32(rng.nextInt(below: 60)) }
+        let parameters = model.initialParameters(seed: 6)
+        let grouping = images.withUnsafeBufferPointer { SampleGrouping(images: $0.baseAddress!, count: 60, rows: 28, columns: 28) }
+        func evaluate(grouped: Bool) -> (CrossEntropyTotals, [Float], [Int32]) {
+            let workspace = MLPWorkspace(model: model, capacity: batch)
+            for r in 0..<batch { workspace.labels[r] = UInt8(r % 10) }
+            let totals = images.withUnsafeBufferPointer { bytes in
+                indices.withUnsafeBufferPointer { idx in
+                    parameters.withUnsafeBufferPointer { p in
+                        if grouped {
+                            return model.evaluate(images: bytes.baseAddress!, indices: idx, parameters: p.baseAddress!,
+                                                  workspace: workspace, grouping: grouping)
+                        }
+                        model.loadBatch(images: bytes.baseAddress!, indices: idx, workspace: workspace)
+                        return model.evaluate(parameters: p.baseAddress!, batch: batch, workspace: workspace)
+                    }
+                }
+            }
+            return (totals, Array(UnsafeBufferPointer(start: workspace.probabilities, count: batch * 10)),
+                    Array(UnsafeBufferPointer(start: workspace.predictions, count: batch)))
+        }
+        let plain = evaluate(grouped: false), grouped = evaluate(grouped: true)
+        #expect(grouped.0 == plain.0)
+        #expect(grouped.1.map(\.bitPattern) == plain.1.map(\.bitPattern))
+        #expect(grouped.2 == plain.2)
+    }
+}
