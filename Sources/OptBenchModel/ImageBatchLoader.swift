@@ -17,17 +17,14 @@ struct ImageBatchLoader {
     ///
     /// With grouping keys and `row` 0, the samples are gathered in grouped
     /// order, which is returned (it lives in the workspace until the next load).
+    /// The order is the one ``prepareGrouping(after:)`` left when it is for
+    /// these very samples.
     func load(_ part: Range<Int>, intoRow row: Int) -> GroupedRows? {
         var samples = UnsafeBufferPointer(rebasing: indices[part])
         var grouped: GroupedRows?
-        if let groupingKeys, row == 0 {
-            SampleGrouping.order(keys: groupingKeys, indices: samples, into: workspace.groupOrder,
-                                 scratch: workspace.groupScratch)
-            for g in 0..<samples.count {
-                let i = Int(workspace.groupOrder[g])
-                workspace.groupedIndices[g] = samples[i]
-                workspace.groupPosition[i] = Int32(truncatingIfNeeded: g)
-            }
+        if groupingKeys != nil, row == 0 {
+            if !(workspace.groupingPrepared && groupedOrderHolds(samples)) { group(samples) }
+            workspace.groupingPrepared = false
             samples = UnsafeBufferPointer(start: workspace.groupedIndices, count: samples.count)
             grouped = GroupedRows(order: workspace.groupOrder, position: workspace.groupPosition)
         }
@@ -38,14 +35,54 @@ struct ImageBatchLoader {
         return grouped
     }
 
+    /// Sorts `samples` by their grouping keys into the workspace's grouped
+    /// order (``SampleGrouping/order(keys:indices:into:scratch:)``).
+    private func group(_ samples: UnsafeBufferPointer<Int32>) {
+        SampleGrouping.order(keys: groupingKeys!, indices: samples, into: workspace.groupOrder,
+                             scratch: workspace.groupScratch)
+        for g in 0..<samples.count {
+            let i = Int(workspace.groupOrder[g])
+            workspace.groupedIndices[g] = samples[i]
+            workspace.groupPosition[i] = Int32(truncatingIfNeeded: g)
+        }
+    }
+
+    /// Whether the workspace's grouped order is one of exactly `samples`.
+    private func groupedOrderHolds(_ samples: UnsafeBufferPointer<Int32>) -> Bool {
+        guard workspace.groupedCount == samples.count else { return false }
+        for g in 0..<samples.count where workspace.groupedIndices[g] != samples[Int(workspace.groupOrder[g])] {
+            return false
+        }
+        return true
+    }
+
+    /// Groups the samples that follow `part` (those ``prefetch(thread:of:after:)``
+    /// fetches) ahead of their load, from a thread that has time for it while
+    /// the current step ends: the workspace's grouped order of `part` is no
+    /// longer needed then.
+    func prepareGrouping(after part: Range<Int>) {
+        guard groupingKeys != nil else { return }
+        let following = followingSamples(after: part)
+        guard following.count > 0 else { return }
+        group(following)
+        workspace.groupedCount = following.count
+        workspace.groupingPrepared = true
+    }
+
+    /// The samples loaded after `part`: the rest of the batch's next part,
+    /// or else the next batch's first.
+    private func followingSamples(after part: Range<Int>) -> UnsafeBufferPointer<Int32> {
+        let following = part.upperBound < indices.count
+            ? UnsafeBufferPointer(rebasing: indices[part.upperBound...]) : next
+        return UnsafeBufferPointer(rebasing: following[..<min(following.count, MLP.samplesPerPart)])
+    }
+
     /// Prefetches the images that thread `thread` (of `threads` active ones)
     /// will gather for the part that follows the samples `part`: the batch's
     /// next part, or else the next batch's first; those of the gather's parts
     /// it runs.
     func prefetch(thread: Int, of threads: Int, after part: Range<Int>) {
-        let following = part.upperBound < indices.count
-            ? UnsafeBufferPointer(rebasing: indices[part.upperBound...]) : next
-        let rows = min(following.count, MLP.samplesPerPart)
+        let following = followingSamples(after: part), rows = following.count
         let parts = Kernels.gatherParts(rows: rows, width: inputSize, threads: KernelThreads.shared.threadCount)
         for part in stride(from: thread, to: parts, by: threads) {
             for r in Kernels.gatherRows(part, of: parts, rows: rows) {

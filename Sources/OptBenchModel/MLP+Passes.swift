@@ -617,7 +617,8 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
     /// The parameters after the first layer's weights.
     let others: Range<Int>
     /// The threads the job runs on: part `p` runs on thread `p mod threads`,
-    /// and the first `threads` parts prefetch the samples that follow.
+    /// and the first `threads` parts prefetch the samples that follow (part
+    /// `threads − 1` also sorts them for grouping).
     let threads: Int
 
     func run(part: Int) {
@@ -625,6 +626,7 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
         let rows = splits[part]..<splits[part + 1]
         let weights = gradients  // the first layer's weights lead the parameter vector
         if part < threads { loader?.prefetch(thread: part, of: threads, after: samples) }
+        if part == threads - 1 { loader?.prepareGrouping(after: samples) }
         guard let update else {
             guard !rows.isEmpty else { return }
             Kernels.sparseMatmulColumns(

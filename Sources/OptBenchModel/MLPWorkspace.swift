@@ -68,6 +68,10 @@ public final class MLPWorkspace {
     let groupPosition: UnsafeMutablePointer<Int32>
     let groupedIndices: UnsafeMutablePointer<Int32>
     let groupScratch: UnsafeMutablePointer<UInt64>
+    /// Whether the grouped order holds the `groupedCount` samples to be
+    /// loaded next, prepared during the step before.
+    var groupingPrepared = false
+    var groupedCount = 0
     /// The first (and second) layer's outputs of a part in grouped order,
     /// before they are put back in batch order.
     let groupedActivations: [UnsafeMutablePointer<Float>]

@@ -107,3 +107,67 @@ struct GroupedEvaluationTests {
         #expect(grouped.2 == plain.2)
     }
 }
+
+@Suite("Grouping the next batch ahead of its load")
+struct PreparedGroupingTests {
+    /// The order prepared during a step is used when the next load is of those
+    /// very samples, and ignored (recomputed) otherwise: either way each part
+    /// is loaded in the order of a fresh sort.
+    @Test("a prepared order is used only for the samples it was made for")
+    func preparedOrder() {
+        let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [16], classCount: 10))
+        let images = FusedUpdateTests.images(count: 60, width: 784, sparse: true)
+        let grouping = images.withUnsafeBufferPointer { SampleGrouping(images: $0.baseAddress!, count: 60, rows: 28, columns: 28) }
+        var rng = SeededGenerator(seed: 21, stream: 2)
+        let batches: [[Int32]] = (0..<3).map { _ in (0..<32).map { _ in Int32(rng.nextInt(below: 60)) } }
+        /// Loads `batch` (after preparing `prepared` as the next batch of `before`, if given).
+        /// With `swapping`, the prepared order's first two samples are swapped
+        /// (still an order of the same samples) to see whether the load uses it.
+        func load(_ batch: [Int32], preparing prepared: [Int32]?,
+                  swapping: Bool = false) -> (order: [Int32], input: [Float], wasPrepared: Bool) {
+            let workspace = MLPWorkspace(model: model, capacity: 32)
+            return images.withUnsafeBufferPointer { bytes in
+                grouping.keys.withUnsafeBufferPointer { keys in
+                    var wasPrepared = false
+                    if let prepared {
+                        batches[2].withUnsafeBufferPointer { before in
+                            prepared.withUnsafeBufferPointer { next in
+                                ImageBatchLoader(images: bytes.baseAddress!, indices: before, next: next, inputSize: 784,
+                                                 workspace: workspace, groupingKeys: keys).prepareGrouping(after: 0..<32)
+                            }
+                        }
+                        wasPrepared = workspace.groupingPrepared
+                        if swapping {
+                            (workspace.groupOrder[0], workspace.groupOrder[1]) = (workspace.groupOrder[1], workspace.groupOrder[0])
+                            (workspace.groupedIndices[0], workspace.groupedIndices[1]) =
+                                (workspace.groupedIndices[1], workspace.groupedIndices[0])
+                            for g in 0..<2 { workspace.groupPosition[Int(workspace.groupOrder[g])] = Int32(g) }
+                        }
+                    }
+                    return batch.withUnsafeBufferPointer { idx in
+                        let loader = ImageBatchLoader(images: bytes.baseAddress!, indices: idx,
+                                                      next: UnsafeBufferPointer(start: nil, count: 0), inputSize: 784,
+                                                      workspace: workspace, groupingKeys: keys)
+                        let grouped = loader.load(0..<32, intoRow: 0)!
+                        return (Array(UnsafeBufferPointer(start: grouped.order, count: 32)),
+                                Array(UnsafeBufferPointer(start: workspace.input, count: 32 * 784)), wasPrepared)
+                    }
+                }
+            }
+        }
+        let fresh = load(batches[0], preparing: nil)
+        let prepared = load(batches[0], preparing: batches[0])
+        let otherPrepared = load(batches[0], preparing: batches[1])
+        let swapped = load(batches[0], preparing: batches[0], swapping: true)
+        #expect(prepared.wasPrepared && otherPrepared.wasPrepared)
+        // The prepared order is the one used.
+        var expected = fresh.order
+        expected.swapAt(0, 1)
+        #expect(swapped.order == expected)
+        #expect(fresh.order != (0..<32).map { Int32($0) })
+        for outcome in [prepared, otherPrepared] {
+            #expect(outcome.order == fresh.order)
+            #expect(outcome.input.map(\.bitPattern) == fresh.input.map(\.bitPattern))
+        }
+    }
+}
