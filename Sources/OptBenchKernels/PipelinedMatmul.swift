@@ -102,7 +102,9 @@ extension Kernels {
     /// indices, in tiles of 64, then 32 and 16 columns; the last `n mod 16`
     /// columns through the zero-padded copy `narrowPanel` of `B`'s last columns
     /// (``copyPaddedPanel(rows:width:from:ldb:into:)``, rows keep their indices)
-    /// and the 4 × 16 scratch `tile`. Adds to `C` when `accumulate`.
+    /// — with the 32 columns before them in one tile when those are the last
+    /// (``sparseKernel4x32PlusNarrow(rows:narrow:listed:a:lda:b:ldb:panel:c:ldc:accumulate:)``),
+    /// otherwise through the 4 × 16 scratch `tile`. Adds to `C` when `accumulate`.
     @inlinable @inline(__always)
     static func sparseRowBlock(
         rows: Int, n: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
@@ -112,6 +114,13 @@ extension Kernels {
         var j = 0
         while j < n {
             let remaining = n &- j
+            if remaining > 32 && remaining < 48 {
+                // 32 columns and the narrow last ones in one pass.
+                sparseKernel4x32PlusNarrow(rows: rows, narrow: remaining &- 32, listed: listed, a: a, lda: lda,
+                                           b: b + j, ldb: ldb, panel: narrowPanel, c: c + j, ldc: ldc,
+                                           accumulate: accumulate)
+                return
+            }
             let width = remaining >= 64 ? 64 : remaining >= 32 ? 32 : min(16, remaining)
             sparseTile(width: width, rows: rows, listed: listed, a: a, lda: lda,
                        b: width < lanes ? narrowPanel : b + j, ldb: width < lanes ? lanes : ldb,

@@ -218,6 +218,54 @@ extension Kernels {
         out.storeBytes(of: c30, as: SIMD16<Float>.self); out.storeBytes(of: c31, toByteOffset: 64, as: SIMD16<Float>.self)
     }
 
+    /// `rows` (1...4) rows × 32 columns of `B` at `b` and the `narrow` (1…15)
+    /// columns after them, from their zero-padded copy `panel` (16 floats a
+    /// row, rows keeping their indices): the last columns of a product in one
+    /// pass over the listed indices instead of two. The narrow columns of `C`
+    /// are loaded and stored masked.
+    @inlinable @inline(__always)
+    static func sparseKernel4x32PlusNarrow(rows: Int, narrow: Int, listed: UnsafeBufferPointer<Int32>,
+                                           a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                                           panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                           accumulate: Bool) {
+        let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda, a3 = a + min(3, rows - 1) * lda
+        var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c02 = SIMD16<Float>()
+        var c10 = SIMD16<Float>(), c11 = SIMD16<Float>(), c12 = SIMD16<Float>()
+        var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c22 = SIMD16<Float>()
+        var c30 = SIMD16<Float>(), c31 = SIMD16<Float>(), c32 = SIMD16<Float>()
+        if accumulate {
+            func load(_ r: Int, _ offset: Int) -> SIMD16<Float> { partialSums(c, row: r, of: rows, ldc: ldc, offset: offset) }
+            func loadNarrow(_ r: Int) -> SIMD16<Float> { r < rows ? UnsafePointer(c).vector(at: r &* ldc &+ 32, lanes: narrow) : SIMD16<Float>() }
+            c00 = load(0, 0); c01 = load(0, 16); c02 = loadNarrow(0)
+            c10 = load(1, 0); c11 = load(1, 16); c12 = loadNarrow(1)
+            c20 = load(2, 0); c21 = load(2, 16); c22 = loadNarrow(2)
+            c30 = load(3, 0); c31 = load(3, 16); c32 = loadNarrow(3)
+        }
+        let base = UnsafeRawPointer(b), panelBase = UnsafeRawPointer(panel)
+        let stride = ldb &* MemoryLayout<Float>.stride
+        for index in listed {
+            let p = Int(index)
+            let row = base + p &* stride
+            let b0 = row.loadUnaligned(as: SIMD16<Float>.self)
+            let b1 = row.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+            let b2 = (panelBase + p &* 64).loadUnaligned(as: SIMD16<Float>.self)
+            var x = SIMD16<Float>(repeating: a0[p]); c00.addProduct(x, b0); c01.addProduct(x, b1); c02.addProduct(x, b2)
+            x = SIMD16<Float>(repeating: a1[p]); c10.addProduct(x, b0); c11.addProduct(x, b1); c12.addProduct(x, b2)
+            x = SIMD16<Float>(repeating: a2[p]); c20.addProduct(x, b0); c21.addProduct(x, b1); c22.addProduct(x, b2)
+            x = SIMD16<Float>(repeating: a3[p]); c30.addProduct(x, b0); c31.addProduct(x, b1); c32.addProduct(x, b2)
+        }
+        @inline(__always) func store(_ r: Int, _ v0: SIMD16<Float>, _ v1: SIMD16<Float>, _ v2: SIMD16<Float>) {
+            let out = c + r &* ldc
+            UnsafeMutableRawPointer(out).storeBytes(of: v0, as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(out).storeBytes(of: v1, toByteOffset: 64, as: SIMD16<Float>.self)
+            out.store(v2, at: 32, lanes: narrow)
+        }
+        store(0, c00, c01, c02)
+        if rows > 1 { store(1, c10, c11, c12) }
+        if rows > 2 { store(2, c20, c21, c22) }
+        if rows > 3 { store(3, c30, c31, c32) }
+    }
+
     /// `rows` (1...4) rows × 16 columns; `b` is a panel at least 16 floats wide.
     @inlinable @inline(__always)
     static func sparseKernel4x16(rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
