@@ -49,37 +49,52 @@ extension Kernels {
         // probabilities and the gradient.
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: max(n, 1)) { exps in
             for i in 0..<m {
-                let z = logits + i * ldz
-                var maximum = z[0]
-                var argmax = 0
-                for j in 1..<n where z[j] > maximum {
-                    maximum = z[j]
-                    argmax = j
-                }
-                var sum: Float = 0
-                for j in 0..<n {
-                    exps[j] = Foundation.exp(z[j] - maximum)
-                    sum += exps[j]
-                }
                 let label = Int(labels[i])
-                totals.lossSum += Double(Foundation.log(sum) - (z[label] - maximum))
+                let (loss, argmax) = softmaxCrossEntropyRow(
+                    n: n, logits: logits + i * ldz, label: label, exps: exps.baseAddress!,
+                    gradient: gradient.map { $0 + i * n }, probabilities: probabilities.map { $0 + i * n },
+                    scale: scale)
+                totals.lossSum += Double(loss)
                 if argmax == label { totals.correct += 1 }
                 predictions?[i] = Int32(argmax)
-                let inverse = 1 / sum
-                if let probabilities {
-                    let p = probabilities + i * n
-                    for j in 0..<n { p[j] = exps[j] * inverse }
-                }
-                if let gradient {
-                    let g = gradient + i * n
-                    for j in 0..<n {
-                        let p = exps[j] * inverse
-                        g[j] = (j == label ? p - 1 : p) * scale
-                    }
-                }
             }
             return totals
         }
+    }
+
+    /// One row of ``softmaxCrossEntropy(m:n:logits:ldz:labels:gradient:probabilities:predictions:meanOver:continuing:)``:
+    /// the row's loss `log s − (z_y − μ)` in `Float` (the batch's sum adds it
+    /// as a `Double`) and its prediction, with `(p − onehot(y))·scale` into
+    /// `gradient` and `p` into `probabilities` when given. `exps` is scratch
+    /// for `n` floats.
+    @inlinable
+    public static func softmaxCrossEntropyRow(
+        n: Int, logits z: UnsafePointer<Float>, label: Int, exps: UnsafeMutablePointer<Float>,
+        gradient: UnsafeMutablePointer<Float>?, probabilities: UnsafeMutablePointer<Float>?, scale: Float
+    ) -> (loss: Float, argmax: Int) {
+        var maximum = z[0]
+        var argmax = 0
+        for j in 1..<n where z[j] > maximum {
+            maximum = z[j]
+            argmax = j
+        }
+        var sum: Float = 0
+        for j in 0..<n {
+            exps[j] = Foundation.exp(z[j] - maximum)
+            sum += exps[j]
+        }
+        let loss = Foundation.log(sum) - (z[label] - maximum)
+        let inverse = 1 / sum
+        if let probabilities {
+            for j in 0..<n { probabilities[j] = exps[j] * inverse }
+        }
+        if let g = gradient {
+            for j in 0..<n {
+                let p = exps[j] * inverse
+                g[j] = (j == label ? p - 1 : p) * scale
+            }
+        }
+        return (loss, argmax)
     }
 }
 

@@ -89,8 +89,12 @@ extension MLP {
     /// in that order into `workspace.groupedActivations`, then put back in
     /// batch order, as is the transposed input: the results are the same.
     @discardableResult
+    ///
+    /// `leavingOutputLayer`: stops before the output layer, for a caller that
+    /// computes it with the loss (``OutputLayerRows``).
     func forward(rows: Range<Int>, parameters: UnsafePointer<Float>, workspace: MLPWorkspace, inputZerosFound: Bool,
-                 transposingInput: Bool = false, grouped: GroupedRows? = nil) -> Bool {
+                 transposingInput: Bool = false, grouped: GroupedRows? = nil,
+                 leavingOutputLayer: Bool = false) -> Bool {
         let m = rows.count, first = rows.lowerBound
         precondition(first % Kernels.sparseRows == 0, "a part starts at a multiple of \(Kernels.sparseRows) rows")
         precondition(grouped == nil || (first == 0 && m <= Self.samplesPerPart), "a grouped part is loaded at row 0")
@@ -108,7 +112,7 @@ extension MLP {
             layer.activation == .relu ? .biasReLU(parameters + layer.biasOffset) : .bias(parameters + layer.biasOffset)
         }
         var l = 0
-        while l < layers.count {
+        while l < layers.count - (leavingOutputLayer ? 1 : 0) {
             let layer = layers[l]
             let batchOutput = workspace.activations[l] + first * layer.outputs
             // A grouped part's first layer is computed in grouped order, then put back.
@@ -119,7 +123,7 @@ extension MLP {
                 // thread (read once: the job runs on exactly these threads).
                 let parts = workspace.firstLayerSplits.count - 1, threads = KernelThreads.shared.activeThreadCount
                 let secondOutput = layers.count > 1 ? workspace.activations[1] + first * layers[1].outputs : nil
-                let next = layers.count > 1 && threads >= parts
+                let next = layers.count - (leavingOutputLayer ? 1 : 0) > 1 && threads >= parts
                     ? FollowingLayer(layer: layers[1], epilogue: epilogue(layers[1]),
                                      output: grouped != nil ? workspace.groupedActivations[1] : secondOutput!)
                     : nil
@@ -373,12 +377,26 @@ extension MLP {
             // The rows of the workspace's buffers that hold this part.
             let slot = loader == nil ? first : 0, rows = slot..<(slot + m)
             let grouped = loader.flatMap { $0.load(part, intoRow: slot) }
+            // With two threads, the output layer and the loss by rows on both (see OutputLayerRows).
+            let outputByRows = last > 0 && m >= 8 && KernelThreads.shared.activeThreadCount >= 2
             let transposed = forward(rows: rows, parameters: parameters, workspace: workspace,
-                                     inputZerosFound: loader != nil, transposingInput: true, grouped: grouped)
-            totals = Kernels.softmaxCrossEntropy(
-                m: m, n: classCount, logits: workspace.activations[last] + slot * classCount, ldz: classCount,
-                labels: workspace.labels + first, gradient: workspace.deltas[last] + slot * classCount,
-                predictions: workspace.predictions + first, meanOver: batch, continuing: totals)
+                                     inputZerosFound: loader != nil, transposingInput: true, grouped: grouped,
+                                     leavingOutputLayer: outputByRows)
+            if outputByRows {
+                let job = OutputLayerRows(
+                    layer: layers[last], m: m, input: workspace.activations[last - 1] + slot * layers[last].inputs,
+                    logits: workspace.activations[last] + slot * classCount,
+                    delta: workspace.deltas[last] + slot * classCount, labels: workspace.labels + first,
+                    predictions: workspace.predictions + first, rowLosses: workspace.rowLosses,
+                    scale: 1 / Float(batch), parameters: parameters, workspace: workspace)
+                KernelThreads.shared.run(parts: 2, threads: 2, job)
+                totals = job.totals(continuing: totals)
+            } else {
+                totals = Kernels.softmaxCrossEntropy(
+                    m: m, n: classCount, logits: workspace.activations[last] + slot * classCount, ldz: classCount,
+                    labels: workspace.labels + first, gradient: workspace.deltas[last] + slot * classCount,
+                    predictions: workspace.predictions + first, meanOver: batch, continuing: totals)
+            }
             for l in stride(from: last, through: 1, by: -1) {
                 backwardHidden(layer: l, rows: rows, parameters: parameters, gradients: gradients,
                                workspace: workspace, accumulate: accumulate)
@@ -712,4 +730,52 @@ struct FollowingLayer {
 struct PipelineRestore {
     let rows: GroupedRows
     let firstLayer: UnsafeMutablePointer<Float>, secondLayer: UnsafeMutablePointer<Float>
+}
+
+/// The output layer of a training pass, its rows split between two threads:
+/// each part computes the logits `Z = A·W + b` of its rows (the same kernel
+/// on fewer rows: the same values) and their softmax cross-entropy — each
+/// row's loss, prediction and `δ = (p − onehot(y)) / B` — and the losses are
+/// added in batch order afterwards (``totals(continuing:)``), as
+/// ``Kernels/softmaxCrossEntropy(m:n:logits:ldz:labels:gradient:probabilities:predictions:meanOver:continuing:)``
+/// adds them. Run on one thread, the softmax alone took 2–3 µs of a step
+/// while the other thread waited.
+private struct OutputLayerRows: KernelJob {
+    let layer: DenseLayerLayout, m: Int, input: UnsafePointer<Float>
+    let logits: UnsafeMutablePointer<Float>, delta: UnsafeMutablePointer<Float>
+    /// The part's labels, and where its predictions and each row's loss go.
+    let labels: UnsafePointer<UInt8>, predictions: UnsafeMutablePointer<Int32>, rowLosses: UnsafeMutablePointer<Float>
+    /// `1 / B` for the mean loss over the whole batch.
+    let scale: Float
+    let parameters: UnsafePointer<Float>, workspace: MLPWorkspace
+
+    func run(part: Int) {
+        // Halves at a multiple of 8, the dense kernel's rows.
+        let half = min(m, (m / 2 + 4) / 8 * 8), rows = part == 0 ? 0..<half : half..<m
+        guard !rows.isEmpty else { return }
+        let k = layer.inputs, n = layer.outputs
+        Kernels.matmulColumns(m: rows.count, n: n, columnStart: 0, columnEnd: n, k: k,
+                              a: input + rows.lowerBound * k, lda: k, b: parameters + layer.weightOffset, ldb: n,
+                              c: logits + rows.lowerBound * n, ldc: n, epilogue: .bias(parameters + layer.biasOffset),
+                              workspace: workspace.kernelScratch + part * workspace.scratchPerThread)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { exps in
+            for i in rows {
+                let (loss, argmax) = Kernels.softmaxCrossEntropyRow(
+                    n: n, logits: logits + i * n, label: Int(labels[i]), exps: exps.baseAddress!,
+                    gradient: delta + i * n, probabilities: nil, scale: scale)
+                rowLosses[i] = loss
+                predictions[i] = Int32(argmax)
+            }
+        }
+    }
+
+    /// The rows' losses and correct predictions added to `totals`, in order.
+    func totals(continuing totals: CrossEntropyTotals) -> CrossEntropyTotals {
+        var totals = totals
+        for i in 0..<m {
+            totals.lossSum += Double(rowLosses[i])
+            if Int(predictions[i]) == Int(labels[i]) { totals.correct += 1 }
+        }
+        return totals
+    }
 }

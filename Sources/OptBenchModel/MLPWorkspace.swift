@@ -68,6 +68,8 @@ public final class MLPWorkspace {
     let groupPosition: UnsafeMutablePointer<Int32>
     let groupedIndices: UnsafeMutablePointer<Int32>
     let groupScratch: UnsafeMutablePointer<UInt64>
+    /// Each row's loss of a part of the batch (the output layer by rows).
+    let rowLosses: UnsafeMutablePointer<Float>
     /// Whether the grouped order holds the `groupedCount` samples to be
     /// loaded next, prepared during the step before.
     var groupingPrepared = false
@@ -128,6 +130,7 @@ public final class MLPWorkspace {
         groupedIndices = integers(partCapacity, of: Int32.self)
         groupScratch = integers(partCapacity, of: UInt64.self)
         groupedActivations = model.layers.prefix(2).map { floats(partCapacity * $0.outputs) }
+        rowLosses = floats(partCapacity)
         labels = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         labels.initialize(repeating: 0, count: capacity)
         allocations.append(UnsafeMutableRawPointer(labels))
