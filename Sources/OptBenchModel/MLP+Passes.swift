@@ -88,10 +88,10 @@ extension MLP {
     /// first layer (and the second, when it joins the pipeline) is computed
     /// in that order into `workspace.groupedActivations`, then put back in
     /// batch order, as is the transposed input: the results are the same.
-    @discardableResult
     ///
     /// `leavingOutputLayer`: stops before the output layer, for a caller that
     /// computes it with the loss (``OutputLayerRows``).
+    @discardableResult
     func forward(rows: Range<Int>, parameters: UnsafePointer<Float>, workspace: MLPWorkspace, inputZerosFound: Bool,
                  transposingInput: Bool = false, grouped: GroupedRows? = nil,
                  leavingOutputLayer: Bool = false) -> Bool {
