@@ -25,15 +25,16 @@ public struct FirstLayerBalancer {
 
     /// Looks at the gradient job of the step just taken (when it ran as two
     /// parts on two threads) and moves the boundary by 16 inputs if needed.
+    /// Allocates nothing.
     public mutating func afterStep(_ workspace: MLPWorkspace) {
-        guard let (start, finished) = workspace.lastGradientJobTimes(), finished.count == 2 else { return }
-        let splits = workspace.firstLayerSplits, size = splits[2]
-        let lag = Double(finished[0]) - Double(finished[1])
+        guard let job = workspace.lastTwoPartGradientJob() else { return }
+        let size = workspace.inputSize
+        let lag = Double(job.first) - Double(job.second)
         smoothedLag += Self.smoothing * (lag - smoothedLag)
         // Moving 16 inputs changes the gap by about twice their share of the job.
-        let duration = Double(max(finished[0], finished[1]) - start)
+        let duration = Double(max(job.first, job.second) - job.start)
         let threshold = duration * 16 / Double(max(size / 2, 16))
-        var boundary = splits[1]
+        var boundary = workspace.firstLayerSplits[1]
         if smoothedLag > threshold && boundary >= 32 {
             boundary -= 16
         } else if smoothedLag < -threshold && boundary + 32 <= size {
@@ -41,7 +42,7 @@ public struct FirstLayerBalancer {
         } else {
             return
         }
-        workspace.setFirstLayerSplits([0, boundary, size])
+        workspace.moveFirstLayerBoundary(to: boundary)
         smoothedLag = 0  // judge the new boundary on its own steps
     }
 }

@@ -69,8 +69,8 @@ extension MLP {
     }
 
     /// The parts of a batch: `0..<batch` in runs of at most ``samplesPerPart``.
-    func parts(of batch: Int) -> LazyMapSequence<StrideTo<Int>, Range<Int>> {
-        stride(from: 0, to: batch, by: Self.samplesPerPart).lazy.map { $0..<min(batch, $0 + Self.samplesPerPart) }
+    func parts(of batch: Int) -> BatchParts {
+        BatchParts(count: batch, size: Self.samplesPerPart)
     }
 
     /// The forward pass of the samples `rows` (its start a multiple of
@@ -777,5 +777,24 @@ private struct OutputLayerRows: KernelJob {
             if Int(predictions[i]) == Int(labels[i]) { totals.correct += 1 }
         }
         return totals
+    }
+}
+
+/// `0..<count` in runs of at most `size`: the parts of a batch
+/// (``MLP/samplesPerPart``). A sequence of its own rather than a lazy map,
+/// whose closure would be allocated on every step.
+struct BatchParts: Sequence, IteratorProtocol {
+    let count: Int, size: Int
+    private var start = 0
+
+    init(count: Int, size: Int) {
+        self.count = count
+        self.size = size
+    }
+
+    mutating func next() -> Range<Int>? {
+        guard start < count else { return nil }
+        defer { start += size }
+        return start..<Swift.min(count, start + size)
     }
 }

@@ -159,15 +159,21 @@ public final class MLPWorkspace {
         gradientJobTimes[8 * (part + 1)] = DispatchTime.now().uptimeNanoseconds
     }
 
-    /// The start and the parts' finish times of the last gradient job, if it
-    /// ran each of the ``firstLayerSplits`` parts on its own thread.
-    func lastGradientJobTimes() -> (start: UInt64, finished: [UInt64])? {
-        let parts = firstLayerSplits.count - 1
-        guard gradientJobThreads >= parts, parts <= maximumParts else { return nil }
-        let start = gradientJobTimes[0]
-        let finished = (0..<parts).map { gradientJobTimes[8 * ($0 + 1)] }
-        guard finished.allSatisfy({ $0 >= start && $0 > 0 }) else { return nil }
-        return (start, finished)
+    /// The start of the last gradient job and when its two parts finished,
+    /// if it ran as two parts on two threads and both finished.
+    func lastTwoPartGradientJob() -> (start: UInt64, first: UInt64, second: UInt64)? {
+        guard firstLayerSplits.count == 3, gradientJobThreads >= 2 else { return nil }
+        let start = gradientJobTimes[0], first = gradientJobTimes[8], second = gradientJobTimes[16]
+        guard start > 0, first >= start, second >= start else { return nil }
+        return (start, first, second)
+    }
+
+    /// Moves the boundary between two parts' inputs (``firstLayerSplits`` =
+    /// `[0, boundary, inputSize]`), in place: no allocation in the step loop.
+    func moveFirstLayerBoundary(to boundary: Int) {
+        precondition(firstLayerSplits.count == 3 && boundary % 16 == 0 && boundary >= 0 && boundary <= inputSize,
+                     "a boundary between two parts, a multiple of 16")
+        firstLayerSplits[1] = boundary
     }
 
     /// Sets ``firstLayerSplits`` so that each thread's inputs hold about as
