@@ -235,7 +235,9 @@ extension Kernels {
         var c30 = SIMD16<Float>(), c31 = SIMD16<Float>(), c32 = SIMD16<Float>()
         if accumulate {
             func load(_ r: Int, _ offset: Int) -> SIMD16<Float> { partialSums(c, row: r, of: rows, ldc: ldc, offset: offset) }
-            func loadNarrow(_ r: Int) -> SIMD16<Float> { r < rows ? UnsafePointer(c).vector(at: r &* ldc &+ 32, lanes: narrow) : SIMD16<Float>() }
+            func loadNarrow(_ r: Int) -> SIMD16<Float> {
+                r < rows ? UnsafePointer(c).vector(at: r &* ldc &+ 32, lanes: narrow) : SIMD16<Float>()
+            }
             c00 = load(0, 0); c01 = load(0, 16); c02 = loadNarrow(0)
             c10 = load(1, 0); c11 = load(1, 16); c12 = loadNarrow(1)
             c20 = load(2, 0); c21 = load(2, 16); c22 = loadNarrow(2)
