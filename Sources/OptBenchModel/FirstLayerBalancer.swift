@@ -3,10 +3,10 @@
 /// the first layer's gradient job at the same time.
 ///
 /// ``MLPWorkspace/balanceFirstLayer(images:count:)`` gives both threads as
-/// many nonzero pixels. But the two virtual CPUs of this machine do not
-/// always run at the same speed: for seconds at a time, one of them takes up
-/// to twice as long for the same work (its physical core busy with another
-/// guest, it seems), and every job cut in halves waits for it. After each
+/// many nonzero pixels, which is not quite as much time: the parts also do
+/// different other work, and the two virtual CPUs of this machine do not
+/// always run at the same speed (for seconds at a time one of them can take
+/// up to twice as long), and a job cut in halves waits for the slower. After each
 /// step the balancer compares when the two parts of the gradient job finished
 /// (smoothed over steps) and moves 16 inputs from the later part to the other
 /// when the gap is more than those inputs' share of the job. The same
