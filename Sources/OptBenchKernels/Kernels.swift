@@ -179,12 +179,13 @@ public enum Kernels {
     }
 
     /// The 16 partial sums of `C` at row `r`, `offset` columns in, from which
-    /// an accumulating micro-kernel starts; zeros for a row beyond the `rows`
-    /// of a partial tile (it is never stored).
+    /// an accumulating micro-kernel starts (only the first `lanes`, zeros
+    /// above, for a narrow last tile); zeros for a row beyond the `rows` of a
+    /// partial tile (it is never stored).
     @inlinable @inline(__always)
     static func partialSums(_ c: UnsafeMutablePointer<Float>, row r: Int, of rows: Int, ldc: Int,
-                            offset: Int = 0) -> SIMD16<Float> {
-        r < rows ? UnsafeRawPointer(c + (r &* ldc &+ offset)).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
+                            offset: Int = 0, lanes: Int = 16) -> SIMD16<Float> {
+        r < rows ? c.vector(at: r &* ldc &+ offset, lanes: lanes) : SIMD16<Float>()
     }
 
     /// Copies the `rows × width` (< 16) tile of `C` at `c` into the 16-wide

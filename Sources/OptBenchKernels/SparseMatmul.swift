@@ -235,22 +235,20 @@ extension Kernels {
         var c30 = SIMD16<Float>(), c31 = SIMD16<Float>(), c32 = SIMD16<Float>()
         if accumulate {
             func load(_ r: Int, _ offset: Int) -> SIMD16<Float> { partialSums(c, row: r, of: rows, ldc: ldc, offset: offset) }
-            func loadNarrow(_ r: Int) -> SIMD16<Float> {
-                r < rows ? UnsafePointer(c).vector(at: r &* ldc &+ 32, lanes: narrow) : SIMD16<Float>()
-            }
+            func loadNarrow(_ r: Int) -> SIMD16<Float> { partialSums(c, row: r, of: rows, ldc: ldc, offset: 32, lanes: narrow) }
             c00 = load(0, 0); c01 = load(0, 16); c02 = loadNarrow(0)
             c10 = load(1, 0); c11 = load(1, 16); c12 = loadNarrow(1)
             c20 = load(2, 0); c21 = load(2, 16); c22 = loadNarrow(2)
             c30 = load(3, 0); c31 = load(3, 16); c32 = loadNarrow(3)
         }
         let base = UnsafeRawPointer(b), panelBase = UnsafeRawPointer(panel)
-        let stride = ldb &* MemoryLayout<Float>.stride
+        let stride = ldb &* MemoryLayout<Float>.stride, panelStride = lanes &* MemoryLayout<Float>.stride
         for index in listed {
             let p = Int(index)
             let row = base + p &* stride
             let b0 = row.loadUnaligned(as: SIMD16<Float>.self)
             let b1 = row.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
-            let b2 = (panelBase + p &* 64).loadUnaligned(as: SIMD16<Float>.self)
+            let b2 = (panelBase + p &* panelStride).loadUnaligned(as: SIMD16<Float>.self)
             var x = SIMD16<Float>(repeating: a0[p]); c00.addProduct(x, b0); c01.addProduct(x, b1); c02.addProduct(x, b2)
             x = SIMD16<Float>(repeating: a1[p]); c10.addProduct(x, b0); c11.addProduct(x, b1); c12.addProduct(x, b2)
             x = SIMD16<Float>(repeating: a2[p]); c20.addProduct(x, b0); c21.addProduct(x, b1); c22.addProduct(x, b2)

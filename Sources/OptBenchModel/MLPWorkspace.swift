@@ -87,12 +87,14 @@ public final class MLPWorkspace {
         precondition(capacity > 0, "a workspace holds at least one sample")
         self.capacity = capacity
         var allocations: [UnsafeMutableRawPointer] = []
-        func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        /// `count` zeros (at least one), freed with the workspace.
+        func zeros<T: Numeric>(_ count: Int, of: T.Type) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
             p.initialize(repeating: 0, count: max(count, 1))
             allocations.append(UnsafeMutableRawPointer(p))
             return p
         }
+        func floats(_ count: Int) -> UnsafeMutablePointer<Float> { zeros(count, of: Float.self) }
         input = floats(capacity * model.inputSize)
         activations = model.layers.map { floats(capacity * $0.outputs) }
         deltas = model.layers.map { floats(capacity * $0.outputs) }
@@ -110,33 +112,21 @@ public final class MLPWorkspace {
         kernelScratch = floats(scratchPerThread * maximumParts)
         inputSize = model.inputSize
         firstLayerSplits = MLPWorkspace.balancedSplits(of: model.inputSize, weights: nil, parts: threadCount)
-        gradientJobTimes = UnsafeMutablePointer<UInt64>.allocate(capacity: 8 * (maximumParts + 1))
-        gradientJobTimes.initialize(repeating: 0, count: 8 * (maximumParts + 1))
-        allocations.append(UnsafeMutableRawPointer(gradientJobTimes))
+        gradientJobTimes = zeros(8 * (maximumParts + 1), of: UInt64.self)
         pipeline = PipelineProgress(parts: maximumParts, rowBlocks: (partCapacity + Kernels.sparseRows - 1) / Kernels.sparseRows)
         gradientTileCount = Kernels.sparseRows * (model.layers.first?.outputs ?? 1)
         gradientTiles = floats(gradientTileCount * maximumParts)
         inputNonzeros = .allocate(rows: capacity, columns: model.inputSize)
         transposedInputNonzeros = .allocate(rows: model.inputSize, columns: partCapacity)
         hiddenNonzeros = .allocate(rows: partCapacity, columns: model.layers.count > 1 ? model.layers[1].inputs : 1)
-        func integers<T: FixedWidthInteger>(_ count: Int, of: T.Type) -> UnsafeMutablePointer<T> {
-            let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
-            p.initialize(repeating: 0, count: max(count, 1))
-            allocations.append(UnsafeMutableRawPointer(p))
-            return p
-        }
-        groupOrder = integers(partCapacity, of: Int32.self)
-        groupPosition = integers(partCapacity, of: Int32.self)
-        groupedIndices = integers(partCapacity, of: Int32.self)
-        groupScratch = integers(partCapacity, of: UInt64.self)
+        groupOrder = zeros(partCapacity, of: Int32.self)
+        groupPosition = zeros(partCapacity, of: Int32.self)
+        groupedIndices = zeros(partCapacity, of: Int32.self)
+        groupScratch = zeros(partCapacity, of: UInt64.self)
         groupedActivations = model.layers.prefix(2).map { floats(partCapacity * $0.outputs) }
         rowLosses = floats(partCapacity)
-        labels = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        labels.initialize(repeating: 0, count: capacity)
-        allocations.append(UnsafeMutableRawPointer(labels))
-        predictions = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-        predictions.initialize(repeating: 0, count: capacity)
-        allocations.append(UnsafeMutableRawPointer(predictions))
+        labels = zeros(capacity, of: UInt8.self)
+        predictions = zeros(capacity, of: Int32.self)
         self.allocations = allocations
     }
 
