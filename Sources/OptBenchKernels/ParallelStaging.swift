@@ -56,7 +56,7 @@ extension Kernels {
         return start..<max(start, end)
     }
 
-    /// ``transpose(m:n:a:lda:rowOrder:into:)`` with the columns of `A` (rows of `T`)
+    /// ``transpose(m:n:a:lda:rowOrder:into:ldt:)`` with the columns of `A` (rows of `T`)
     /// split across the threads of `threads` at multiples of 16, and
     /// ``findNonzeroColumns(m:n:a:lda:into:)`` of each thread's rows of `T`
     /// right after it wrote them.

@@ -32,26 +32,56 @@ extension Kernels {
         epilogue: Epilogue, progress: PipelineProgress,
         workspace: UnsafeMutablePointer<Float>
     ) {
+        preparePipelinedPart(part, splits: splits, n: n, k: k, b: b, ldb: ldb, workspace: workspace)
+        for block in 0..<(m + sparseRows - 1) / sparseRows {
+            pipelinedMatmulBlock(part, splits: splits, block: block, m: m, n: n, k: k, a: a, lda: lda,
+                                 skippingZerosOf: pattern, b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue,
+                                 progress: progress, workspace: workspace)
+        }
+    }
+
+    /// Prepares `workspace` for part `part` of a pipelined product
+    /// (``pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``)
+    /// run block by block (``pipelinedMatmulBlock(_:splits:block:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``):
+    /// copies its rows of `B`'s columns past the last multiple of 16, zero-padded.
+    @inlinable
+    public static func preparePipelinedPart(_ part: Int, splits: [Int], n: Int, k: Int,
+                                            b: UnsafePointer<Float>, ldb: Int, workspace: UnsafeMutablePointer<Float>) {
         precondition(splits.count >= part + 2 && splits.first == 0 && splits.last == k,
                      "the splits run from 0 to k, one more than the parts")
-        let inner = splits[part]..<splits[part + 1]
-        let last = part == splits.count - 2
         let narrowStart = n - n % lanes
         if narrowStart < n {
-            copyPaddedPanel(rows: inner, width: n - narrowStart, from: b + narrowStart, ldb: ldb, into: workspace)
+            copyPaddedPanel(rows: splits[part]..<splits[part + 1], width: n - narrowStart, from: b + narrowStart,
+                            ldb: ldb, into: workspace)
         }
+    }
+
+    /// Block `block` (rows `4·block ..< 4·block + 4` of `C`) of part `part`
+    /// of ``pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``,
+    /// after ``preparePipelinedPart(_:splits:n:k:b:ldb:workspace:)``: waits
+    /// for part `part − 1` to publish the block, adds this part's products,
+    /// applies the epilogue if this is the last part, and publishes the
+    /// block. `pattern` must list the block's nonzeros by then.
+    @inlinable
+    public static func pipelinedMatmulBlock(
+        _ part: Int, splits: [Int], block: Int,
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, skippingZerosOf pattern: NonzeroPattern,
+        b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        epilogue: Epilogue, progress: PipelineProgress,
+        workspace: UnsafeMutablePointer<Float>
+    ) {
+        let inner = splits[part]..<splits[part + 1]
+        let last = part == splits.count - 2
         let tile = workspace + max(1, k) &* lanes
-        var i = 0
-        while i < m {
-            let rows = min(sparseRows, m &- i), block = i / sparseRows
-            if part > 0 { progress.wait(part: part - 1, block: block) }
-            let listed = slice(pattern.indices(rowBlock: block), to: inner)
-            sparseRowBlock(rows: rows, n: n, listed: listed, a: a + i &* lda, lda: lda, b: b, ldb: ldb,
-                           narrowPanel: workspace, c: c + i &* ldc, ldc: ldc, accumulate: part > 0, tile: tile)
-            if last { applyEpilogue(epilogue, rows: rows, width: n, c: c, ldc: ldc, row: i, column: 0) }
-            progress.publish(part: part, block: block)
-            i &+= sparseRows
-        }
+        let i = block &* sparseRows, rows = min(sparseRows, m &- i)
+        if part > 0 { progress.wait(part: part - 1, block: block) }
+        let listed = slice(pattern.indices(rowBlock: block), to: inner)
+        sparseRowBlock(rows: rows, n: n, listed: listed, a: a + i &* lda, lda: lda, b: b, ldb: ldb,
+                       narrowPanel: workspace, c: c + i &* ldc, ldc: ldc, accumulate: part > 0, tile: tile)
+        if last { applyEpilogue(epilogue, rows: rows, width: n, c: c, ldc: ldc, row: i, column: 0) }
+        progress.publish(part: part, block: block)
     }
 
     /// The rows `rows` of `A[·×k]·B[k×n]`, skipping the zeros of `A` that

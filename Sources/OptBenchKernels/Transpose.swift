@@ -1,6 +1,6 @@
 extension Kernels {
     /// `T[n×m] = Aᵀ` for an m×n matrix `A` (row-major, leading dimension `lda`);
-    /// `T` is dense (leading dimension m).
+    /// `T` has leading dimension `ldt` (at least m; m when nil: dense).
     ///
     /// The products with a transposed operand (`Aᵀ·δ`, `δ·Wᵀ`) transpose one
     /// operand with this and then use the one fast `A·B` kernel. Full 16×16
@@ -12,25 +12,27 @@ extension Kernels {
     /// are in another order is transposed back into the original one.
     @inlinable
     public static func transpose(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, rowOrder: UnsafePointer<Int32>? = nil,
-                                 into t: UnsafeMutablePointer<Float>) {
+                                 into t: UnsafeMutablePointer<Float>, ldt: Int? = nil) {
+        let ldt = ldt ?? m
+        precondition(ldt >= m, "a transpose's leading dimension holds its \(m) columns")
         if let rowOrder {
-            transpose(m: m, n: n, into: t) { a + Int(rowOrder[$0]) &* lda }
+            transpose(m: m, n: n, into: t, ldt: ldt) { a + Int(rowOrder[$0]) &* lda }
         } else {
-            transpose(m: m, n: n, into: t) { a + $0 &* lda }
+            transpose(m: m, n: n, into: t, ldt: ldt) { a + $0 &* lda }
         }
     }
 
-    /// ``transpose(m:n:a:lda:rowOrder:into:)`` with column `i` of `T` taken
+    /// ``transpose(m:n:a:lda:rowOrder:into:ldt:)`` with column `i` of `T` taken
     /// from the row `row(i)`.
     @inlinable @inline(__always)
-    static func transpose(m: Int, n: Int, into t: UnsafeMutablePointer<Float>,
+    static func transpose(m: Int, n: Int, into t: UnsafeMutablePointer<Float>, ldt: Int,
                           row: (Int) -> UnsafePointer<Float>) {
         let fullRows = m & ~15, fullColumns = n & ~15
         var i = 0
         while i < fullRows {
             var j = 0
             while j < fullColumns {
-                transpose16x16({ row(i &+ $0) + j }, t + (j &* m &+ i), m)
+                transpose16x16({ row(i &+ $0) + j }, t + (j &* ldt &+ i), ldt)
                 j &+= 16
             }
             i &+= 16
@@ -38,11 +40,11 @@ extension Kernels {
         // The right edge (all rows, columns fullColumns..<n) and the bottom edge.
         for i in 0..<m {
             let source = row(i)
-            for j in fullColumns..<n { t[j &* m &+ i] = source[j] }
+            for j in fullColumns..<n { t[j &* ldt &+ i] = source[j] }
         }
         for i in fullRows..<m {
             let source = row(i)
-            for j in 0..<fullColumns { t[j &* m &+ i] = source[j] }
+            for j in 0..<fullColumns { t[j &* ldt &+ i] = source[j] }
         }
     }
 

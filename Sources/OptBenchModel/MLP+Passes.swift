@@ -119,15 +119,15 @@ extension MLP {
             let output = grouped != nil && l == 0 ? workspace.groupedActivations[0] : batchOutput
             let skipsZeros = l == 0 && Self.skipsZeros(listed: listed, rows: m, inner: layer.inputs)
             if skipsZeros && workspace.firstLayerSplits.count > 2 {
-                // The second layer's product joins the pipeline's job when every part has a
-                // thread (read once: the job runs on exactly these threads).
+                // The second layer's product joins the pipeline's job when it has two parts on
+                // two threads (read once: the job runs on exactly these threads).
                 let parts = workspace.firstLayerSplits.count - 1, threads = KernelThreads.shared.activeThreadCount
                 let secondOutput = layers.count > 1 ? workspace.activations[1] + first * layers[1].outputs : nil
-                let next = layers.count - (leavingOutputLayer ? 1 : 0) > 1 && threads >= parts
+                let next = layers.count - (leavingOutputLayer ? 1 : 0) > 1 && parts == 2 && threads >= 2
                     ? FollowingLayer(layer: layers[1], epilogue: epilogue(layers[1]),
                                      output: grouped != nil ? workspace.groupedActivations[1] : secondOutput!)
                     : nil
-                // With the second layer in the job, each part puts its rows of both back in batch order.
+                // With the second layer in the job, its parts put both outputs back in batch order.
                 let restoring = next != nil
                     ? grouped.map { PipelineRestore(rows: $0, firstLayer: batchOutput, secondLayer: secondOutput!) }
                     : nil
@@ -163,20 +163,16 @@ extension MLP {
     /// `t` also transposes those columns of `X` (before its share when it has
     /// to wait for the thread before it, after it otherwise).
     ///
-    /// With `next`, each part then computes some rows of the second layer's
-    /// product `act(A₁·W₂ + b₂)` (``FollowingLayer``), waiting for the last part
-    /// to finish those rows of `A₁`: the earlier parts, which finish their
-    /// share of the pipeline first, take more rows, so that no thread idles
-    /// while the last one finishes the last block, and one hand-over is saved.
-    /// Each row is the same kernel's, as in a separate product split by rows,
-    /// so the result is the same to the bit. With `next`, `threads` (the
-    /// threads the job runs on) must be at least the number of parts: a part
-    /// waits for the last one.
+    /// With `next` (two parts on at least two threads), the two parts then
+    /// compute the second layer's product `act(A₁·W₂ + b₂)` as a pipeline of
+    /// their own over the first layer's units (``FollowingLayer``), each with
+    /// its own rows of `W₂`: one hand-over is saved, and the result is that of
+    /// a separate product to the bit.
     ///
     /// `grouped`: the input's rows are in this grouped order, and are
-    /// transposed back into batch order. `restoring`: each part then copies
-    /// its rows of the second layer's product and of the first layer's
-    /// (both in grouped order) to their rows in batch order.
+    /// transposed back into batch order. `restoring`: the part that finishes
+    /// the first layer's output (part 1) then copies it to its rows in batch
+    /// order, and part 0 the second layer's.
     func firstLayerPipeline(m: Int, input: UnsafePointer<Float>, pattern: NonzeroPattern,
                             parameters: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                             epilogue: Epilogue, workspace: MLPWorkspace, transposingInput: Bool,
@@ -199,18 +195,9 @@ extension MLP {
                                             progress: workspace.pipeline, workspace: scratch)
                 if transposingInput && part == 0 { transposeColumns(part, splits: splits) }
                 guard let next else { return }
-                let parts = splits.count - 1, last = parts - 1
-                let rows = FollowingLayer.rows(part, of: parts, m: m)
-                guard !rows.isEmpty else { return }
-                // The last part publishes its blocks in order: the rows' last block is enough.
-                if part != last { workspace.pipeline.wait(part: last, block: (rows.upperBound - 1) / Kernels.sparseRows) }
-                let following = next.layer
-                next.forward(rows: rows, input: output, parameters: parameters, workspace: workspace, scratch: scratch)
-                if let restoring {
-                    restoring.rows.restore(rows: rows, width: layer.outputs, from: output, into: restoring.firstLayer)
-                    restoring.rows.restore(rows: rows, width: following.outputs, from: next.output,
-                                           into: restoring.secondLayer)
-                }
+                // Part p computes stage p of the second layer's pipeline.
+                next.forward(stage: part, m: m, input: output, parameters: parameters, workspace: workspace,
+                             restoring: restoring)
             }
 
             func transposeColumns(_ part: Int, splits: [Int]) {
@@ -220,9 +207,10 @@ extension MLP {
             }
         }
         let parts = workspace.firstLayerSplits.count - 1
-        precondition(next == nil || threads >= parts, "a following layer needs a thread per part")
+        precondition(next == nil || (parts == 2 && threads >= 2), "a following layer needs two parts on two threads")
         precondition(restoring == nil || next != nil, "only a following layer's rows are restored in the job")
         workspace.pipeline.begin()
+        if next != nil { workspace.secondPipeline.begin() }
         KernelThreads.shared.run(parts: parts, threads: threads,
                                  Pipeline(layer: layers[0], m: m, input: input, pattern: pattern, parameters: parameters,
                                           output: output, epilogue: epilogue, workspace: workspace,
@@ -382,13 +370,17 @@ extension MLP {
             let transposed = forward(rows: rows, parameters: parameters, workspace: workspace,
                                      inputZerosFound: loader != nil, transposingInput: true, grouped: grouped,
                                      leavingOutputLayer: outputByRows)
+            // With two hidden layers or more, the output layer's job also computes δ of the layer
+            // before it by rows, and that layer's backward job the output layer's weight gradient.
+            let deltaByRows = outputByRows && last >= 2
             if outputByRows {
                 let job = OutputLayerRows(
                     layer: layers[last], m: m, input: workspace.activations[last - 1] + slot * layers[last].inputs,
                     logits: workspace.activations[last] + slot * classCount,
                     delta: workspace.deltas[last] + slot * classCount, labels: workspace.labels + first,
                     predictions: workspace.predictions + first, rowLosses: workspace.rowLosses,
-                    scale: 1 / Float(batch), parameters: parameters, workspace: workspace)
+                    scale: 1 / Float(batch), parameters: parameters, workspace: workspace,
+                    previousDelta: deltaByRows ? workspace.deltas[last - 1] + slot * layers[last].inputs : nil)
                 KernelThreads.shared.run(parts: 2, threads: 2, job)
                 totals = job.totals(continuing: totals)
             } else {
@@ -397,9 +389,10 @@ extension MLP {
                     labels: workspace.labels + first, gradient: workspace.deltas[last] + slot * classCount,
                     predictions: workspace.predictions + first, meanOver: batch, continuing: totals)
             }
-            for l in stride(from: last, through: 1, by: -1) {
+            for l in stride(from: deltaByRows ? last - 1 : last, through: 1, by: -1) {
                 backwardHidden(layer: l, rows: rows, parameters: parameters, gradients: gradients,
-                               workspace: workspace, accumulate: accumulate)
+                               workspace: workspace, accumulate: accumulate,
+                               withFollowingWeightGradient: deltaByRows && l == last - 1)
             }
             // The first layer: ∂W₁ = Xᵀ · δ₁ (skipping the input's zeros when it pays); no δ for the input.
             let layer = layers[0]
@@ -468,7 +461,16 @@ extension MLP {
         KernelThreads.shared.run(parts: parts, threads: threads, FirstLayerWeightGradient(
             m: m, n: n, delta: delta, skipsZeros: skipsZeros, gradients: gradients, accumulate: accumulate,
             workspace: workspace, update: update, loader: loader, samples: part, others: layer.biasOffset..<parameterCount,
-            threads: threads))
+            ownedRows: secondLayerRowsOfPartZero(workspace), threads: threads))
+    }
+
+    /// The parameters the thread of part 0 owns after the first layer's
+    /// weights when the rows of `W₂` are owned by parts
+    /// (``MLPWorkspace/secondLayerSplits``): `W₂`'s rows `0 ..< u`.
+    func secondLayerRowsOfPartZero(_ workspace: MLPWorkspace) -> Range<Int>? {
+        guard layers.count > 1, workspace.firstLayerSplits.count == 3 else { return nil }
+        let start = layers[1].weightOffset
+        return start..<(start + workspace.secondLayerSplits[1] * layers[1].outputs)
     }
 
     /// Whether the backward pass computes `δ_{l−1}` for `samples` samples of
@@ -485,18 +487,33 @@ extension MLP {
     /// The two products are independent and of the same size (inputs ×
     /// outputs × samples multiply-adds), so with two threads each runs whole on
     /// its own thread, transposing its own operand: one hand-over instead of
-    /// four, and no serial transposes. Each product is computed by the same
-    /// kernel either way, so the results do not change.
+    /// four, and no serial transposes. The second layer's (`l = 1`) is split
+    /// by its input units instead when its weights' rows are owned
+    /// (``MLPWorkspace/secondLayerSplits``): each part computes both products
+    /// for its rows of `W₂`. Each element is computed by the same kernel
+    /// either way, so the results do not change.
+    ///
+    /// `withFollowingWeightGradient`: `δ_l` came from the layer after it by
+    /// rows (``OutputLayerRows``), which left its own weight gradient to
+    /// this job: `∂W_{l+1} = A_lᵀ·δ_{l+1}` and `∂b_{l+1}` are computed here too.
     func backwardHidden(layer l: Int, rows: Range<Int>, parameters: UnsafePointer<Float>,
-                        gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace, accumulate: Bool) {
+                        gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace, accumulate: Bool,
+                        withFollowingWeightGradient: Bool = false) {
         let layer = layers[l]
         let m = rows.count, first = rows.lowerBound
+        let following = withFollowingWeightGradient
+            ? HiddenLayerBackward.FollowingGradient(
+                layer: layers[l + 1], delta: UnsafePointer(workspace.deltas[l + 1] + first * layers[l + 1].outputs),
+                previous: UnsafePointer(workspace.activations[l] + first * layers[l + 1].inputs))
+            : nil
         let job = HiddenLayerBackward(
             layer: layer, m: m, delta: UnsafePointer(workspace.deltas[l] + first * layer.outputs),
             previous: UnsafePointer(workspace.activations[l - 1] + first * layer.inputs),
             previousDelta: workspace.deltas[l - 1] + first * layer.inputs,
             parameters: parameters, gradients: gradients, workspace: workspace, accumulate: accumulate,
-            previousBiasGradient: l == 1 ? gradients + layers[0].biasOffset : nil)
+            previousBiasGradient: l == 1 ? gradients + layers[0].biasOffset : nil,
+            unitSplits: l == 1 && workspace.firstLayerSplits.count == 3 ? workspace.secondLayerSplits : nil,
+            following: following)
         let threads = KernelThreads.shared
         let work = layer.inputs * layer.outputs * m
         if threads.threadCount >= 2 && (threads.threadCount == 2 || work < 2_000_000) {
@@ -504,6 +521,7 @@ extension MLP {
         } else {
             job.weightGradient(scratch: workspace.kernelScratch, threads: threads)
             job.previousDelta(scratch: workspace.kernelScratch, threads: threads)
+            job.followingWeightGradient(scratch: workspace.kernelScratch, threads: threads)
         }
     }
 
@@ -550,7 +568,7 @@ extension MLP {
     }
 }
 
-/// Backward through a hidden layer (``MLP/backwardHidden(layer:rows:parameters:gradients:workspace:accumulate:)``):
+/// Backward through a hidden layer (``MLP/backwardHidden(layer:rows:parameters:gradients:workspace:accumulate:withFollowingWeightGradient:)``):
 /// its two products, as a job of two parts (each on one thread, with its own
 /// scratch) or called one after the other.
 private struct HiddenLayerBackward: KernelJob {
@@ -563,9 +581,32 @@ private struct HiddenLayerBackward: KernelJob {
     /// `∂b₁ = Σ_rows δ₁` goes, summed as soon as `δ₁` is known (added to the
     /// earlier parts' when `accumulate`).
     let previousBiasGradient: UnsafeMutablePointer<Float>?
+    /// When set (``MLPWorkspace/secondLayerSplits``), part `p` computes both
+    /// products for the units `unitSplits[p] ..< unitSplits[p+1]` (the rows
+    /// of `W` its thread owns), and part 1 also `∂b`.
+    let unitSplits: [Int]?
+    /// The next layer's weight gradient, computed by part 1 after its share.
+    let following: FollowingGradient?
+
+    /// The layer after this one, when its `δ` was computed by rows and its
+    /// weight gradient is left to this job: its shape, its `δ` and its
+    /// inputs (this layer's output).
+    struct FollowingGradient {
+        let layer: DenseLayerLayout, delta: UnsafePointer<Float>, previous: UnsafePointer<Float>
+    }
 
     func run(part: Int) {
         let scratch = workspace.kernelScratch + part * workspace.scratchPerThread
+        defer { if part == 1 { followingWeightGradient(scratch: scratch, threads: .single) } }
+        if let unitSplits {
+            unitsPart(unitSplits[part]..<unitSplits[part + 1], scratch: scratch,
+                      operands: workspace.hiddenBackwardScratch + part * workspace.hiddenBackwardScratchPerPart)
+            if part == 1 {
+                Kernels.columnSums(m: m, n: layer.outputs, a: delta, lda: layer.outputs,
+                                   into: gradients + layer.biasOffset, accumulate: accumulate)
+            }
+            return
+        }
         if part == 0 {
             weightGradient(scratch: scratch, threads: .single)
         } else {
@@ -614,6 +655,55 @@ private struct HiddenLayerBackward: KernelJob {
         sumPreviousDelta()
     }
 
+    /// The following layer's `∂W = A_lᵀ·δ_{l+1}` and `∂b = Σ_rows δ_{l+1}`,
+    /// as ``weightGradient(scratch:threads:)`` computes them, through part 1's
+    /// operand scratch.
+    func followingWeightGradient(scratch: UnsafeMutablePointer<Float>, threads: KernelThreads) {
+        guard let following else { return }
+        let next = following.layer
+        let previousT = workspace.hiddenBackwardScratch + workspace.hiddenBackwardScratchPerPart
+        Kernels.transpose(m: m, n: next.inputs, a: following.previous, lda: next.inputs, into: previousT)
+        Kernels.parallelMatmul(m: next.inputs, n: next.outputs, k: m, a: previousT, lda: m,
+                               b: following.delta, ldb: next.outputs, c: gradients + next.weightOffset, ldc: next.outputs,
+                               accumulate: accumulate, workspace: scratch, threads: threads)
+        Kernels.columnSums(m: m, n: next.outputs, a: following.delta, lda: next.outputs,
+                           into: gradients + next.biasOffset, accumulate: accumulate)
+    }
+
+    /// For the input units `units` (rows `units` of `W`): their rows of
+    /// `∂W = A_{l−1}ᵀ·δ`, their columns of `δ_{l−1} = (δ·Wᵀ) ⊙ [A_{l−1} > 0]`
+    /// and of its sum `∂b_{l−1}`. `operands`: ``MLPWorkspace/hiddenBackwardScratchPerPart`` floats.
+    func unitsPart(_ units: Range<Int>, scratch: UnsafeMutablePointer<Float>, operands: UnsafeMutablePointer<Float>) {
+        let c = units.count, o = units.lowerBound, inputs = layer.inputs, outputs = layer.outputs
+        guard c > 0 else { return }
+        let weights = parameters + layer.weightOffset + o * outputs
+        let previousT = operands
+        Kernels.transpose(m: m, n: c, a: previous + o, lda: inputs, into: previousT)
+        Kernels.parallelMatmul(m: c, n: outputs, k: m, a: previousT, lda: m, b: delta, ldb: outputs,
+                               c: gradients + layer.weightOffset + o * outputs, ldc: outputs,
+                               accumulate: accumulate, workspace: scratch, threads: .single)
+        let previousDelta = self.previousDelta + o
+        if m * (c + outputs) < c * outputs {
+            // Few samples: (δ·Wᵀ)ᵀ = W·δᵀ, as in previousDelta(scratch:threads:).
+            let deltaT = operands + c * m, product = deltaT + outputs * m
+            Kernels.transpose(m: m, n: outputs, a: delta, lda: outputs, into: deltaT)
+            Kernels.parallelMatmul(m: c, n: m, k: outputs, a: weights, lda: outputs, b: deltaT, ldb: m,
+                                   c: product, ldc: m, workspace: scratch, threads: .single)
+            Kernels.transpose(m: c, n: m, a: product, lda: m, into: previousDelta, ldt: inputs)
+            Kernels.apply(.reluMask(previous + o, ldh: inputs), m: m, n: c, c: previousDelta, ldc: inputs)
+        } else {
+            let weightsT = operands + c * m
+            Kernels.transpose(m: c, n: outputs, a: weights, lda: outputs, into: weightsT)
+            Kernels.parallelMatmul(m: m, n: c, k: outputs, a: delta, lda: outputs, b: weightsT, ldb: c,
+                                   c: previousDelta, ldc: inputs, epilogue: .reluMask(previous + o, ldh: inputs),
+                                   workspace: scratch, threads: .single)
+        }
+        if let previousBiasGradient {
+            Kernels.columnSums(m: m, n: c, a: previousDelta, lda: inputs, into: previousBiasGradient + o,
+                               accumulate: accumulate)
+        }
+    }
+
     /// `∂b_{l−1} = Σ_rows δ_{l−1}`, for the second layer.
     func sumPreviousDelta() {
         guard let previousBiasGradient else { return }
@@ -634,6 +724,10 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
     let samples: Range<Int>
     /// The parameters after the first layer's weights.
     let others: Range<Int>
+    /// With two parts: the parameters part 0 updates (the rows of `W₂` its
+    /// thread owns, ``MLPWorkspace/secondLayerSplits``); part 1 updates the
+    /// others before and after them.
+    let ownedRows: Range<Int>?
     /// The threads the job runs on: part `p` runs on thread `p mod threads`,
     /// and the first `threads` parts prefetch the samples that follow (part
     /// `threads − 1` also sorts them for grouping).
@@ -669,59 +763,73 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
         } else if !rows.isEmpty {
             update.apply((rows.lowerBound * n)..<(rows.upperBound * n), gradient: weights + rows.lowerBound * n)
         }
-        // A share of the other parameters, cut at multiples of 16.
-        let start = others.lowerBound + others.count * part / parts / 16 * 16
-        let end = part == parts - 1 ? others.upperBound : others.lowerBound + others.count * (part + 1) / parts / 16 * 16
+        // A share of the other parameters: by the rows of W₂ each part owns, or cut at multiples of 16.
+        var start = others.lowerBound + others.count * part / parts / 16 * 16
+        var end = part == parts - 1 ? others.upperBound : others.lowerBound + others.count * (part + 1) / parts / 16 * 16
+        if let owned = ownedRows, parts == 2 {
+            // Part 0: its rows of W₂; part 1: the parameters before them (b₁) and those after.
+            (start, end) = part == 0 ? (owned.lowerBound, owned.upperBound) : (owned.upperBound, others.upperBound)
+            if part == 1 && owned.lowerBound > others.lowerBound {
+                update.apply(others.lowerBound..<owned.lowerBound, gradient: gradients + others.lowerBound)
+            }
+        }
         if end > start { update.apply(start..<end, gradient: gradients + start) }
         workspace.gradientJobPartFinished(part)
     }
 }
 
 /// The second layer, when its forward product joins the first layer's
-/// pipeline (``MLP/firstLayerPipeline(m:input:pattern:parameters:output:epilogue:workspace:transposingInput:then:)``):
+/// pipeline of two parts (``MLP/firstLayerPipeline(m:input:pattern:parameters:output:epilogue:workspace:transposingInput:threads:then:grouped:restoring:)``):
 /// its shape, its fused bias (and ReLU), and where its outputs go.
+///
+/// Its product `act(A₁·W₂ + b₂)` is a pipeline of two stages over the
+/// first layer's units (``MLPWorkspace/secondLayerSplits`` `= [0, u, H]`):
+/// stage 0, on part 0 (which finishes its share of the first layer first),
+/// lists each block's nonzero units as soon as part 1 has finished the
+/// block and adds the products of the units `0 ..< u`; stage 1, on part 1,
+/// adds those of `u ..< H` to its sums and applies the bias and ReLU.
+/// Each part reads only its own rows of `W₂` (see ``MLPWorkspace/secondLayerSplits``).
+/// The sums are those of one product in the same order, skipping the zeros
+/// of `A₁` (the first layer's ReLU leaves about 40% of them; blocks of four
+/// samples, grouped, are nonzero at about 75% of the units): the same result
+/// as the dense product, up to the sign of a zero sum, which the bias and the
+/// ReLU erase.
 struct FollowingLayer {
     let layer: DenseLayerLayout, epilogue: Epilogue, output: UnsafeMutablePointer<Float>
 
-    /// `act(A₁·W₂ + b₂)` for the rows `rows` of the first layer's output
-    /// `input`, skipping the zeros of `A₁` (the first layer's ReLU leaves
-    /// about 40% of them; blocks of four samples, grouped, are nonzero at
-    /// about 75% of the units) when it pays (``MLP/zeroSkippingDensity``).
-    /// The same result as the dense product, up to the sign of a zero sum,
-    /// which the bias and the ReLU erase.
-    func forward(rows: Range<Int>, input: UnsafePointer<Float>, parameters: UnsafePointer<Float>,
-                 workspace: MLPWorkspace, scratch: UnsafeMutablePointer<Float>) {
-        let k = layer.inputs, n = layer.outputs, first = rows.lowerBound
-        let a = input + first * k, c = output + first * n
-        let pattern = workspace.hiddenNonzeros.dropping(rowBlocks: first / Kernels.sparseRows)
-        let listed = Kernels.findNonzeroColumns(m: rows.count, n: k, a: a, lda: k, into: pattern)
-        if MLP.skipsZeros(listed: listed, rows: rows.count, inner: k) {
-            Kernels.sparseMatmulColumns(m: rows.count, n: n, columnStart: 0, columnEnd: n, k: k, a: a, lda: k,
-                                        nonzeros: pattern, b: parameters + layer.weightOffset, ldb: n, c: c, ldc: n,
-                                        epilogue: epilogue.droppingRows(first), workspace: scratch)
-        } else {
-            Kernels.matmulColumns(m: rows.count, n: n, columnStart: 0, columnEnd: n, k: k, a: a, lda: k,
-                                  b: parameters + layer.weightOffset, ldb: n, c: c, ldc: n,
-                                  epilogue: epilogue.droppingRows(first), workspace: scratch)
+    /// Stage `stage` of the product for all `m` rows of the first layer's
+    /// output `input`, block by block. `restoring`: stage 0 puts each block
+    /// of the first layer's output back in batch order once it has read it,
+    /// stage 1 each block of the second layer's once it is final.
+    func forward(stage: Int, m: Int, input: UnsafePointer<Float>, parameters: UnsafePointer<Float>,
+                 workspace: MLPWorkspace, restoring: PipelineRestore?) {
+        let splits = workspace.secondLayerSplits, k = layer.inputs, n = layer.outputs
+        let weights = parameters + layer.weightOffset
+        let scratch = workspace.secondLayerScratch + stage * workspace.secondLayerScratchPerStage
+        Kernels.preparePipelinedPart(stage, splits: splits, n: n, k: k, b: weights, ldb: n, workspace: scratch)
+        let blocks = (m + Kernels.sparseRows - 1) / Kernels.sparseRows
+        for block in 0..<blocks {
+            if stage == 0 {
+                // Once part 1 has finished the block in the first layer's pipeline, list its nonzero units.
+                workspace.pipeline.wait(part: 1, block: block)
+                let first = block * Kernels.sparseRows
+                Kernels.findNonzeroColumns(m: min(Kernels.sparseRows, m - first), n: k, a: input + first * k, lda: k,
+                                           into: workspace.hiddenNonzeros.dropping(rowBlocks: block))
+            }
+            Kernels.pipelinedMatmulBlock(stage, splits: splits, block: block, m: m, n: n, k: k, a: input, lda: k,
+                                         skippingZerosOf: workspace.hiddenNonzeros, b: weights, ldb: n,
+                                         c: output, ldc: n, epilogue: epilogue, progress: workspace.secondPipeline,
+                                         workspace: scratch)
+            if let restoring {
+                let first = block * Kernels.sparseRows, rows = first..<min(m, first + Kernels.sparseRows)
+                if stage == 0 {
+                    restoring.rows.restore(rows: rows, width: k, from: input, into: restoring.firstLayer)
+                } else {
+                    restoring.rows.restore(rows: rows, width: n, from: output, into: restoring.secondLayer)
+                }
+            }
         }
     }
-
-    /// The rows of the second layer's product that part `part` of `parts`
-    /// computes, of `m`: whole blocks of four rows, the last part taking
-    /// ``lastPartLag`` rows fewer than the others, since it finishes its share
-    /// of the pipeline about that much later (a block of the pipeline takes
-    /// about as long as eight rows of the second layer, less the earlier parts'
-    /// transposes).
-    static func rows(_ part: Int, of parts: Int, m: Int) -> Range<Int> {
-        let unit = Kernels.sparseRows
-        func boundary(_ p: Int) -> Int {
-            p >= parts ? m : min(m, ((m + lastPartLag) * p / parts + unit / 2) / unit * unit)
-        }
-        return boundary(part)..<max(boundary(part), boundary(part + 1))
-    }
-
-    /// How many fewer rows of the second layer the last part computes.
-    static let lastPartLag = 8
 }
 
 /// Where the rows of a grouped part go back in batch order, when the second
@@ -748,6 +856,9 @@ private struct OutputLayerRows: KernelJob {
     /// `1 / B` for the mean loss over the whole batch.
     let scale: Float
     let parameters: UnsafePointer<Float>, workspace: MLPWorkspace
+    /// Where `δ` of the layer before goes, `δ_{L−2} = (δ·Wᵀ) ⊙ [A > 0]`, computed
+    /// by rows too (the same kernel on fewer rows: the same values), or nil.
+    let previousDelta: UnsafeMutablePointer<Float>?
 
     func run(part: Int) {
         // Halves at a multiple of 8, the dense kernel's rows.
@@ -767,6 +878,14 @@ private struct OutputLayerRows: KernelJob {
                 predictions[i] = Int32(argmax)
             }
         }
+        guard let previousDelta else { return }
+        let weightsT = workspace.hiddenBackwardScratch + part * workspace.hiddenBackwardScratchPerPart
+        Kernels.transpose(m: k, n: n, a: parameters + layer.weightOffset, lda: n, into: weightsT)
+        Kernels.matmulColumns(m: rows.count, n: k, columnStart: 0, columnEnd: k, k: n,
+                              a: delta + rows.lowerBound * n, lda: n, b: weightsT, ldb: k,
+                              c: previousDelta + rows.lowerBound * k, ldc: k,
+                              epilogue: .reluMask(input + rows.lowerBound * k, ldh: k),
+                              workspace: workspace.kernelScratch + part * workspace.scratchPerThread)
     }
 
     /// The rows' losses and correct predictions added to `totals`, in order.

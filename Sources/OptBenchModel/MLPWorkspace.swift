@@ -51,6 +51,24 @@ public final class MLPWorkspace {
     /// while training. Results do not depend on it.
     public private(set) var firstLayerSplits: [Int]
     let pipeline: PipelineProgress
+    /// The first hidden layer's units (the rows of the second layer's
+    /// weights `W₂`) split in two, `[0, u, H]`, when the first layer's
+    /// pipeline runs as two parts: the thread of part 0 owns the rows
+    /// `0 ..< u` of `W₂`, the thread of part 1 the rows `u ..< H`. Each reads
+    /// only its rows in the second layer's forward product (a pipeline over
+    /// them, ``FollowingLayer``), computes only their gradient and the
+    /// matching columns of `δ₁` in the backward pass, and updates only them,
+    /// so that no line of `W₂` moves between the cores. Empty without a
+    /// second layer. Results do not depend on it.
+    public let secondLayerSplits: [Int]
+    let secondPipeline: PipelineProgress
+    /// Per stage of the second layer's pipeline: the kernels' scratch.
+    let secondLayerScratch: UnsafeMutablePointer<Float>
+    let secondLayerScratchPerStage: Int
+    /// Per part of the second layer's backward pass split by units: the
+    /// transposed operands and the product (``hiddenBackwardScratchPerPart`` floats).
+    let hiddenBackwardScratch: UnsafeMutablePointer<Float>
+    let hiddenBackwardScratchPerPart: Int
     /// When the last first-layer gradient job started (slot 0) and when each
     /// of its parts finished (slot `8(p+1)`: a cache line each), in uptime
     /// nanoseconds, and the threads it ran on (``FirstLayerBalancer``).
@@ -119,6 +137,20 @@ public final class MLPWorkspace {
         inputNonzeros = .allocate(rows: capacity, columns: model.inputSize)
         transposedInputNonzeros = .allocate(rows: model.inputSize, columns: partCapacity)
         hiddenNonzeros = .allocate(rows: partCapacity, columns: model.layers.count > 1 ? model.layers[1].inputs : 1)
+        let hidden = model.layers.count > 1 ? model.layers[1].inputs : 0
+        let secondOutputs = model.layers.count > 1 ? model.layers[1].outputs : 0
+        secondLayerSplits = hidden > 0 ? MLPWorkspace.secondLayerSplits(units: hidden) : []
+        secondPipeline = PipelineProgress(parts: 2, rowBlocks: (partCapacity + Kernels.sparseRows - 1) / Kernels.sparseRows)
+        secondLayerScratchPerStage = Kernels.matmulWorkspaceCount(k: max(hidden, 1))
+        secondLayerScratch = floats(2 * secondLayerScratchPerStage)
+        // A part's transposed operands in the second layer's backward pass split by units; also the
+        // transposed input of a following layer's weight gradient and the output layer's transposed weights.
+        let laterLayers = model.layers.dropFirst()
+        hiddenBackwardScratchPerPart = max(
+            hidden * partCapacity + max(secondOutputs * partCapacity + hidden * partCapacity, secondOutputs * hidden),
+            (laterLayers.map(\.inputs).max() ?? 0) * partCapacity,
+            laterLayers.map { $0.inputs * $0.outputs }.max() ?? 0)
+        hiddenBackwardScratch = floats(2 * hiddenBackwardScratchPerPart)
         groupOrder = zeros(partCapacity, of: Int32.self)
         groupPosition = zeros(partCapacity, of: Int32.self)
         groupedIndices = zeros(partCapacity, of: Int32.self)
@@ -164,6 +196,13 @@ public final class MLPWorkspace {
         precondition(firstLayerSplits.count == 3 && boundary % 16 == 0 && boundary >= 0 && boundary <= inputSize,
                      "a boundary between two parts, a multiple of 16")
         firstLayerSplits[1] = boundary
+    }
+
+    /// `[0, u, units]` with `u` half the units rounded up to a multiple of 16
+    /// (at most `units`): part 0, which finishes its share of the first layer
+    /// first, takes the larger share of the second layer's forward product.
+    static func secondLayerSplits(units: Int) -> [Int] {
+        [0, min(units, (units / 2 + 15) / 16 * 16), units]
     }
 
     /// Sets ``firstLayerSplits`` so that each thread's inputs hold about as

@@ -155,7 +155,7 @@ struct MatmulTests {
     }
 
     /// The transposed products of the backward pass, `Xᵀ·dZ` and `dZ·Wᵀ`:
-    /// transposing first with ``Kernels/transpose(m:n:a:lda:rowOrder:into:)`` and then
+    /// transposing first with ``Kernels/transpose(m:n:a:lda:rowOrder:into:ldt:)`` and then
     /// multiplying equals the reference's `transposeA`/`transposeB` flags.
     @Test("explicit transpose then matmul equals the reference's transpose flags",
           arguments: [(24, 100, 32), (1, 10, 1), (9, 33, 17), (32, 300, 24), (5, 7, 3)])

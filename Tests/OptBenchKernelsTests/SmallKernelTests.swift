@@ -30,6 +30,32 @@ struct TransposeTests {
         #expect(t[n * m] == 123)
     }
 
+    /// Into the columns `offset ..< offset + m` of a wider matrix (leading
+    /// dimension `ldt`): the other columns are left alone.
+    @Test("transpose into columns of a wider matrix", arguments: [
+        (1, 1, 3, 0), (7, 13, 20, 5), (16, 16, 16, 0), (17, 31, 40, 16), (140, 32, 300, 160), (160, 32, 300, 0),
+    ])
+    func transposeIntoColumns(m: Int, n: Int, ldt: Int, offset: Int) {
+        let lda = n + 1
+        var rng = TestRandom(seed: UInt64(m * 131 + ldt))
+        let a = rng.floats(m * lda)
+        var t = [Float](repeating: 7, count: n * ldt)
+        a.withUnsafeBufferPointer { a in
+            t.withUnsafeMutableBufferPointer { t in
+                Kernels.transpose(m: m, n: n, a: a.baseAddress!, lda: lda, into: t.baseAddress! + offset, ldt: ldt)
+            }
+        }
+        var wrong = 0
+        for j in 0..<n {
+            for q in 0..<ldt {
+                let i = q - offset
+                let expected = (0..<m).contains(i) ? a[i * lda + j] : 7
+                if t[j * ldt + q].bitPattern != expected.bitPattern { wrong += 1 }
+            }
+        }
+        #expect(wrong == 0)
+    }
+
     /// Both sum each column over increasing rows from 0, so they agree bit for bit.
     @Test("columnSums equals the reference bit for bit", arguments: [(1, 1), (24, 10), (32, 100), (7, 300), (5, 17), (3, 16), (2, 33)])
     func columnSums(m: Int, n: Int) {

@@ -341,13 +341,16 @@ struct FusedUpdateTests {
                    sparse: true, splits: [nil, [0, 100], [0, 48, 100], [0, 96, 100], [0, 16, 64, 100]])
     }
 
-    /// Two hidden layers: the second one's forward product (bias and ReLU)
-    /// joins the first layer's pipeline when every part has a thread, its rows
-    /// split unevenly between the parts; batches of 1 to 300 rows (a part of
-    /// 256 and one of 44), against the plain pass without a pipeline. (Three
-    /// parts join the second layer only with three threads; on a machine with
-    /// two, that split runs without it.) Then with most first-layer units
-    /// switched off, so that the second layer's product skips zeros.
+    /// Two hidden layers: with two parts on two threads, the second one's
+    /// forward product (bias and ReLU) joins the first layer's pipeline as a
+    /// pipeline of its own over the first layer's units, its backward pass
+    /// is split by those units and each part updates its rows of `W₂`; the
+    /// output layer's job also computes `δ` of the second layer by rows.
+    /// Batches of 1 to 300 rows (a part of 256 and one of 44; few samples
+    /// take the `(W·δᵀ)ᵀ` route, many the `δ·Wᵀ` one), against the plain pass
+    /// without a pipeline. (Three parts do not join the second layer.) Then
+    /// with most first-layer units switched off, so that the second layer's
+    /// product skips zeros.
     @Test("the same with two hidden layers, the second computed in the pipeline's job", arguments: [1, 5, 32, 300])
     func twoHiddenLayers(batch: Int) {
         let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [50, 30], classCount: 10))
@@ -357,6 +360,17 @@ struct FusedUpdateTests {
         for unit in 0..<50 where unit % 4 != 0 { parameters[model.layers[0].biasOffset + unit] = -2 }
         Self.check(model: model, batch: batch, sparse: true, splits: [nil, [0, 400, 784], [0, 208, 496, 784]],
                    parameters: parameters)
+    }
+
+    /// Three hidden layers: the output layer's weight gradient is left to the
+    /// third layer's backward job (not split by units), and a first hidden
+    /// layer narrower than 16 units leaves part 1 no rows of `W₂`.
+    @Test("the same with three hidden layers, and with a narrow first one", arguments: [5, 32, 300])
+    func threeHiddenLayers(batch: Int) {
+        Self.check(model: MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [40, 24, 12], classCount: 10)),
+                   batch: batch, sparse: true, splits: [nil, [0, 400, 784]])
+        Self.check(model: MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [9, 20], classCount: 10)),
+                   batch: batch, sparse: true, splits: [nil, [0, 400, 784]])
     }
 
     @Test("a non-finite loss updates nothing and leaves the whole gradient")
