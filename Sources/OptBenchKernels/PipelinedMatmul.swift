@@ -79,7 +79,8 @@ extension Kernels {
         if part > 0 { progress.wait(part: part - 1, block: block) }
         let listed = slice(pattern.indices(rowBlock: block), to: inner)
         sparseRowBlock(rows: rows, n: n, listed: listed, a: a + i &* lda, lda: lda, b: b, ldb: ldb,
-                       narrowPanel: workspace, c: c + i &* ldc, ldc: ldc, accumulate: part > 0, tile: tile)
+                       narrowPanel: workspace, c: c + i &* ldc, ldc: ldc, accumulate: part > 0, tile: tile,
+                       sink: MemoryTileSink(c: c + i &* ldc, ldc: ldc))
         if last { applyEpilogue(epilogue, rows: rows, width: n, c: c, ldc: ldc, row: i, column: 0) }
         progress.publish(part: part, block: block)
     }
@@ -122,8 +123,40 @@ extension Kernels {
             if let partial { tile.update(from: partial + i &* n, count: count &* n) }
             sparseRowBlock(rows: count, n: n, listed: pattern.indices(rowBlock: i / sparseRows), a: a + i &* lda,
                            lda: lda, b: b, ldb: ldb, narrowPanel: workspace, c: tile, ldc: n,
-                           accumulate: partial != nil, tile: narrowTile)
+                           accumulate: partial != nil, tile: narrowTile, sink: MemoryTileSink(c: tile, ldc: n))
             finished(i, count, tile)
+            i &+= sparseRows
+        }
+    }
+
+    /// ``sparseMatmulRows(_:n:k:a:lda:skippingZerosOf:b:ldb:partial:tile:workspace:finished:)``
+    /// that hands each block's sums straight from the registers to
+    /// `sink(firstRow)` (row `r` of the block is row `firstRow + r`) instead
+    /// of storing them: `tile` only holds a block's partial sums, when given.
+    /// The values are the same to the last bit.
+    @inlinable
+    public static func sparseMatmulRows<Sink: TileSink>(
+        _ rows: Range<Int>, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, skippingZerosOf pattern: NonzeroPattern,
+        b: UnsafePointer<Float>, ldb: Int,
+        partial: UnsafePointer<Float>?, tile: UnsafeMutablePointer<Float>,
+        workspace: UnsafeMutablePointer<Float>,
+        sink: (_ firstRow: Int) -> Sink
+    ) {
+        guard !rows.isEmpty else { return }
+        precondition(rows.lowerBound % sparseRows == 0, "the rows start at a multiple of \(sparseRows)")
+        let narrowStart = n - n % lanes
+        if narrowStart < n {
+            copyPaddedPanel(rows: 0..<k, width: n - narrowStart, from: b + narrowStart, ldb: ldb, into: workspace)
+        }
+        let narrowTile = workspace + max(1, k) &* lanes
+        var i = rows.lowerBound
+        while i < rows.upperBound {
+            let count = min(sparseRows, rows.upperBound &- i)
+            if let partial { tile.update(from: partial + i &* n, count: count &* n) }
+            sparseRowBlock(rows: count, n: n, listed: pattern.indices(rowBlock: i / sparseRows), a: a + i &* lda,
+                           lda: lda, b: b, ldb: ldb, narrowPanel: workspace, c: tile, ldc: n,
+                           accumulate: partial != nil, tile: narrowTile, sink: sink(i))
             i &+= sparseRows
         }
     }
@@ -136,10 +169,10 @@ extension Kernels {
     /// (``sparseKernel4x32PlusNarrow(rows:narrow:listed:a:lda:b:ldb:panel:c:ldc:accumulate:)``),
     /// otherwise through the 4 × 16 scratch `tile`. Adds to `C` when `accumulate`.
     @inlinable @inline(__always)
-    static func sparseRowBlock(
+    static func sparseRowBlock<Sink: TileSink>(
         rows: Int, n: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int, narrowPanel: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, tile: UnsafeMutablePointer<Float>
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, tile: UnsafeMutablePointer<Float>, sink: Sink
     ) {
         var j = 0
         while j < n {
@@ -148,13 +181,13 @@ extension Kernels {
                 // 32 columns and the narrow last ones in one pass.
                 sparseKernel4x32PlusNarrow(rows: rows, narrow: remaining &- 32, listed: listed, a: a, lda: lda,
                                            b: b + j, ldb: ldb, panel: narrowPanel, c: c + j, ldc: ldc,
-                                           accumulate: accumulate)
+                                           accumulate: accumulate, sink: sink, column: j)
                 return
             }
             let width = remaining >= 64 ? 64 : remaining >= 32 ? 32 : min(16, remaining)
             sparseTile(width: width, rows: rows, listed: listed, a: a, lda: lda,
                        b: width < lanes ? narrowPanel : b + j, ldb: width < lanes ? lanes : ldb,
-                       c: c + j, ldc: ldc, accumulate: accumulate, tile: tile)
+                       c: c + j, ldc: ldc, accumulate: accumulate, tile: tile, sink: sink, column: j)
             j &+= width
         }
     }
@@ -164,26 +197,30 @@ extension Kernels {
     /// 16 is computed 16 wide (from a zero-padded `b`) into the 4 × 16 scratch
     /// `tile`, of which its first `width` columns are kept.
     @inlinable @inline(__always)
-    static func sparseTile(
+    static func sparseTile<Sink: TileSink>(
         width: Int, rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
-        tile: UnsafeMutablePointer<Float>
+        tile: UnsafeMutablePointer<Float>, sink: Sink, column: Int
     ) {
         switch width {
         case 64:
             sparseKernel4x64(rows: rows, listed: listed, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
-                             accumulate: accumulate)
+                             accumulate: accumulate, sink: sink, column: column)
         case 32:
             sparseKernel4x32(rows: rows, listed: listed, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
-                             accumulate: accumulate)
+                             accumulate: accumulate, sink: sink, column: column)
         case 16:
             sparseKernel4x16(rows: rows, listed: listed, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
-                             accumulate: accumulate)
+                             accumulate: accumulate, sink: sink, column: column)
         default:
+            // Through the 16-wide scratch, of which the first `width` columns are taken.
             if accumulate { loadNarrowTile(rows: rows, width: width, from: c, ldc: ldc, into: tile) }
             sparseKernel4x16(rows: rows, listed: listed, a: a, lda: lda, b: b, ldb: ldb, c: tile, ldc: lanes,
-                             accumulate: accumulate)
-            storeNarrowTile(rows: rows, width: width, from: tile, into: c, ldc: ldc)
+                             accumulate: accumulate, sink: MemoryTileSink(c: tile, ldc: lanes), column: 0)
+            for r in 0..<rows {
+                sink.take(UnsafeRawPointer(tile + r &* lanes).loadUnaligned(as: SIMD16<Float>.self), row: r,
+                          column: column, lanes: width)
+            }
         }
     }
 }

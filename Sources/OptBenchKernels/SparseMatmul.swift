@@ -101,7 +101,8 @@ extension Kernels {
                 var listed = nonzeros.indices(rowBlock: i / sparseRows)
                 if !wholeRange { listed = slice(listed, to: innerRange) }
                 sparseTile(width: width, rows: rows, listed: listed, a: a + i &* lda, lda: lda, b: panel, ldb: panelLD,
-                           c: c + i &* ldc + j, ldc: ldc, accumulate: accumulate, tile: tile)
+                           c: c + i &* ldc + j, ldc: ldc, accumulate: accumulate, tile: tile,
+                           sink: MemoryTileSink(c: c + i &* ldc, ldc: ldc), column: j)
                 applyEpilogue(epilogue, rows: rows, width: width, c: c, ldc: ldc, row: i, column: j)
                 i &+= sparseRows
             }
@@ -128,9 +129,11 @@ extension Kernels {
     /// indices, stored raw to `c`. Missing rows reuse the last real row of `A`
     /// and are not stored.
     @inlinable @inline(__always)
-    static func sparseKernel4x64(rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
-                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-                                 accumulate: Bool) {
+    static func sparseKernel4x64<Sink: TileSink>(
+        rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+        accumulate: Bool, sink: Sink, column: Int
+    ) {
         let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda, a3 = a + min(3, rows - 1) * lda
         var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c02 = SIMD16<Float>(), c03 = SIMD16<Float>()
         var c10 = SIMD16<Float>(), c11 = SIMD16<Float>(), c12 = SIMD16<Float>(), c13 = SIMD16<Float>()
@@ -161,29 +164,26 @@ extension Kernels {
             x = SIMD16<Float>(repeating: a3[p])
             c30.addProduct(x, b0); c31.addProduct(x, b1); c32.addProduct(x, b2); c33.addProduct(x, b3)
         }
-        var out = UnsafeMutableRawPointer(c)
-        let rowBytes = ldc &* MemoryLayout<Float>.stride
-        out.storeBytes(of: c00, as: SIMD16<Float>.self); out.storeBytes(of: c01, toByteOffset: 64, as: SIMD16<Float>.self)
-        out.storeBytes(of: c02, toByteOffset: 128, as: SIMD16<Float>.self); out.storeBytes(of: c03, toByteOffset: 192, as: SIMD16<Float>.self)
-        guard rows > 1 else { return }
-        out += rowBytes
-        out.storeBytes(of: c10, as: SIMD16<Float>.self); out.storeBytes(of: c11, toByteOffset: 64, as: SIMD16<Float>.self)
-        out.storeBytes(of: c12, toByteOffset: 128, as: SIMD16<Float>.self); out.storeBytes(of: c13, toByteOffset: 192, as: SIMD16<Float>.self)
-        guard rows > 2 else { return }
-        out += rowBytes
-        out.storeBytes(of: c20, as: SIMD16<Float>.self); out.storeBytes(of: c21, toByteOffset: 64, as: SIMD16<Float>.self)
-        out.storeBytes(of: c22, toByteOffset: 128, as: SIMD16<Float>.self); out.storeBytes(of: c23, toByteOffset: 192, as: SIMD16<Float>.self)
-        guard rows > 3 else { return }
-        out += rowBytes
-        out.storeBytes(of: c30, as: SIMD16<Float>.self); out.storeBytes(of: c31, toByteOffset: 64, as: SIMD16<Float>.self)
-        out.storeBytes(of: c32, toByteOffset: 128, as: SIMD16<Float>.self); out.storeBytes(of: c33, toByteOffset: 192, as: SIMD16<Float>.self)
+        @inline(__always) func put(_ r: Int, _ v0: SIMD16<Float>, _ v1: SIMD16<Float>, _ v2: SIMD16<Float>,
+                                   _ v3: SIMD16<Float>) {
+            sink.take(v0, row: r, column: column, lanes: 16)
+            sink.take(v1, row: r, column: column &+ 16, lanes: 16)
+            sink.take(v2, row: r, column: column &+ 32, lanes: 16)
+            sink.take(v3, row: r, column: column &+ 48, lanes: 16)
+        }
+        put(0, c00, c01, c02, c03)
+        if rows > 1 { put(1, c10, c11, c12, c13) }
+        if rows > 2 { put(2, c20, c21, c22, c23) }
+        if rows > 3 { put(3, c30, c31, c32, c33) }
     }
 
     /// `rows` (1...4) rows × 32 columns.
     @inlinable @inline(__always)
-    static func sparseKernel4x32(rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
-                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-                                 accumulate: Bool) {
+    static func sparseKernel4x32<Sink: TileSink>(
+        rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+        accumulate: Bool, sink: Sink, column: Int
+    ) {
         let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda, a3 = a + min(3, rows - 1) * lda
         var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
         var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
@@ -204,18 +204,14 @@ extension Kernels {
             x = SIMD16<Float>(repeating: a2[p]); c20.addProduct(x, b0); c21.addProduct(x, b1)
             x = SIMD16<Float>(repeating: a3[p]); c30.addProduct(x, b0); c31.addProduct(x, b1)
         }
-        var out = UnsafeMutableRawPointer(c)
-        let rowBytes = ldc &* MemoryLayout<Float>.stride
-        out.storeBytes(of: c00, as: SIMD16<Float>.self); out.storeBytes(of: c01, toByteOffset: 64, as: SIMD16<Float>.self)
-        guard rows > 1 else { return }
-        out += rowBytes
-        out.storeBytes(of: c10, as: SIMD16<Float>.self); out.storeBytes(of: c11, toByteOffset: 64, as: SIMD16<Float>.self)
-        guard rows > 2 else { return }
-        out += rowBytes
-        out.storeBytes(of: c20, as: SIMD16<Float>.self); out.storeBytes(of: c21, toByteOffset: 64, as: SIMD16<Float>.self)
-        guard rows > 3 else { return }
-        out += rowBytes
-        out.storeBytes(of: c30, as: SIMD16<Float>.self); out.storeBytes(of: c31, toByteOffset: 64, as: SIMD16<Float>.self)
+        @inline(__always) func put(_ r: Int, _ v0: SIMD16<Float>, _ v1: SIMD16<Float>) {
+            sink.take(v0, row: r, column: column, lanes: 16)
+            sink.take(v1, row: r, column: column &+ 16, lanes: 16)
+        }
+        put(0, c00, c01)
+        if rows > 1 { put(1, c10, c11) }
+        if rows > 2 { put(2, c20, c21) }
+        if rows > 3 { put(3, c30, c31) }
     }
 
     /// `rows` (1...4) rows × 32 columns of `B` at `b` and the `narrow` (1…15)
@@ -224,10 +220,12 @@ extension Kernels {
     /// pass over the listed indices instead of two. The narrow columns of `C`
     /// are loaded and stored masked.
     @inlinable @inline(__always)
-    static func sparseKernel4x32PlusNarrow(rows: Int, narrow: Int, listed: UnsafeBufferPointer<Int32>,
-                                           a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                                           panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
-                                           accumulate: Bool) {
+    static func sparseKernel4x32PlusNarrow<Sink: TileSink>(
+        rows: Int, narrow: Int, listed: UnsafeBufferPointer<Int32>,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+        accumulate: Bool, sink: Sink, column: Int
+    ) {
         let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda, a3 = a + min(3, rows - 1) * lda
         var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c02 = SIMD16<Float>()
         var c10 = SIMD16<Float>(), c11 = SIMD16<Float>(), c12 = SIMD16<Float>()
@@ -254,23 +252,24 @@ extension Kernels {
             x = SIMD16<Float>(repeating: a2[p]); c20.addProduct(x, b0); c21.addProduct(x, b1); c22.addProduct(x, b2)
             x = SIMD16<Float>(repeating: a3[p]); c30.addProduct(x, b0); c31.addProduct(x, b1); c32.addProduct(x, b2)
         }
-        @inline(__always) func store(_ r: Int, _ v0: SIMD16<Float>, _ v1: SIMD16<Float>, _ v2: SIMD16<Float>) {
-            let out = c + r &* ldc
-            UnsafeMutableRawPointer(out).storeBytes(of: v0, as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(out).storeBytes(of: v1, toByteOffset: 64, as: SIMD16<Float>.self)
-            out.store(v2, at: 32, lanes: narrow)
+        @inline(__always) func put(_ r: Int, _ v0: SIMD16<Float>, _ v1: SIMD16<Float>, _ v2: SIMD16<Float>) {
+            sink.take(v0, row: r, column: column, lanes: 16)
+            sink.take(v1, row: r, column: column &+ 16, lanes: 16)
+            sink.take(v2, row: r, column: column &+ 32, lanes: narrow)
         }
-        store(0, c00, c01, c02)
-        if rows > 1 { store(1, c10, c11, c12) }
-        if rows > 2 { store(2, c20, c21, c22) }
-        if rows > 3 { store(3, c30, c31, c32) }
+        put(0, c00, c01, c02)
+        if rows > 1 { put(1, c10, c11, c12) }
+        if rows > 2 { put(2, c20, c21, c22) }
+        if rows > 3 { put(3, c30, c31, c32) }
     }
 
     /// `rows` (1...4) rows × 16 columns; `b` is a panel at least 16 floats wide.
     @inlinable @inline(__always)
-    static func sparseKernel4x16(rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
-                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-                                 accumulate: Bool) {
+    static func sparseKernel4x16<Sink: TileSink>(
+        rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+        accumulate: Bool, sink: Sink, column: Int
+    ) {
         let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda, a3 = a + min(3, rows - 1) * lda
         var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>(), c3 = SIMD16<Float>()
         if accumulate {
@@ -287,12 +286,10 @@ extension Kernels {
             c2.addProduct(SIMD16<Float>(repeating: a2[p]), b0)
             c3.addProduct(SIMD16<Float>(repeating: a3[p]), b0)
         }
-        let out = UnsafeMutableRawPointer(c)
-        let rowBytes = ldc &* MemoryLayout<Float>.stride
-        out.storeBytes(of: c0, as: SIMD16<Float>.self)
-        if rows > 1 { out.storeBytes(of: c1, toByteOffset: rowBytes, as: SIMD16<Float>.self) }
-        if rows > 2 { out.storeBytes(of: c2, toByteOffset: 2 &* rowBytes, as: SIMD16<Float>.self) }
-        if rows > 3 { out.storeBytes(of: c3, toByteOffset: 3 &* rowBytes, as: SIMD16<Float>.self) }
+        sink.take(c0, row: 0, column: column, lanes: 16)
+        if rows > 1 { sink.take(c1, row: 1, column: column, lanes: 16) }
+        if rows > 2 { sink.take(c2, row: 2, column: column, lanes: 16) }
+        if rows > 3 { sink.take(c3, row: 3, column: column, lanes: 16) }
     }
 
     /// ``parallelMatmul(m:n:k:a:lda:b:ldb:c:ldc:epilogue:accumulate:workspace:threads:)``

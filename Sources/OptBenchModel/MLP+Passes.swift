@@ -296,7 +296,11 @@ extension MLP {
     /// weights in its core's cache. The values handed over are those of
     /// ``lossAndGradient(images:indices:parameters:gradients:workspace:grouping:)`` to
     /// the last bit, so an elementwise update gives the same parameters as
-    /// applying it afterwards.
+    /// applying it afterwards. When `update` is plain gradient descent
+    /// (``ParameterUpdate/plainDescent``), the pass applies it to those weights
+    /// itself, a vector at a time from the registers of the zero-skipping
+    /// kernel (``DescentTileSink``), without storing the gradient at all; the
+    /// parameters are the same to the last bit.
     ///
     /// When the loss is not finite, nothing is updated and `gradients` holds
     /// the whole gradient.
@@ -750,7 +754,17 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
                 workspace: workspace.kernelScratch + part * workspace.scratchPerThread)
             return
         }
-        if skipsZeros {
+        if skipsZeros, let descent = update.plainDescent {
+            // Plain gradient descent straight from the kernel's registers: no gradient tile.
+            let (weights, rate) = (descent.parameters, descent.rate)
+            Kernels.sparseMatmulRows(
+                rows, n: n, k: m, a: workspace.transposedInput, lda: m,
+                skippingZerosOf: workspace.transposedInputNonzeros, b: delta, ldb: n,
+                partial: accumulate ? UnsafePointer(gradients) : nil,
+                tile: workspace.gradientTiles + part * workspace.gradientTileCount,
+                workspace: workspace.kernelScratch + part * workspace.scratchPerThread
+            ) { firstRow in DescentTileSink(weights: weights + firstRow * n, n: n, rate: rate) }
+        } else if skipsZeros {
             Kernels.sparseMatmulRows(
                 rows, n: n, k: m, a: workspace.transposedInput, lda: m,
                 skippingZerosOf: workspace.transposedInputNonzeros, b: delta, ldb: n,

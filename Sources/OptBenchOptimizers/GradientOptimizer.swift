@@ -42,6 +42,15 @@ public protocol OptimizerStep {
     /// the state's parameter count).
     func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                slots: UnsafeMutablePointer<Float>, slotStride: Int, count: Int)
+
+    /// `η` when this step is plain gradient descent, `w ← w − (η·g)` with no
+    /// slots (the training step may then apply it itself, where the gradient
+    /// is computed); nil (the default) otherwise.
+    var plainDescentRate: Float? { get }
+}
+
+extension OptimizerStep {
+    public var plainDescentRate: Float? { nil }
 }
 
 extension GradientOptimizer {

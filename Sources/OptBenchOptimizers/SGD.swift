@@ -41,6 +41,9 @@ public struct SGD: GradientOptimizer {
     public struct Step: OptimizerStep {
         let learningRate: Float, momentum: Float, nesterov: Bool
 
+        /// Without momentum, SGD is plain gradient descent: `w − lr·g` below.
+        public var plainDescentRate: Float? { momentum > 0 ? nil : learningRate }
+
         public func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                           slots v: UnsafeMutablePointer<Float>, slotStride: Int, count: Int) {
             let lr = learningRate, mu = momentum, nesterov = nesterov

@@ -203,4 +203,8 @@ private struct StepUpdate<Step: OptimizerStep>: ParameterUpdate {
         step.apply(parameters: parameters + range.lowerBound, gradients: gradient, slots: slots + range.lowerBound,
                    slotStride: slotStride, count: range.count)
     }
+
+    var plainDescent: PlainDescent? {
+        step.plainDescentRate.map { PlainDescent(rate: $0, parameters: parameters) }
+    }
 }

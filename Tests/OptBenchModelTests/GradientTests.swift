@@ -245,12 +245,26 @@ struct FusedUpdateTests {
         var updates: [Int]
     }
 
-    /// One pass; with `fused`, `w ← w − 0.1·g` is applied through `update`,
+    /// `w ← w − 0.1·g` as a ``ParameterUpdate`` that says it is plain
+    /// gradient descent (``ParameterUpdate/plainDescent``), counting the
+    /// parameters it updates itself.
+    struct DescentUpdate: ParameterUpdate {
+        let parameters: UnsafeMutablePointer<Float>, updates: UnsafeMutablePointer<Int>
+
+        func apply(_ range: Range<Int>, gradient: UnsafePointer<Float>) {
+            for (q, i) in range.enumerated() { parameters[i] -= 0.1 * gradient[q]; updates[i] += 1 }
+        }
+
+        var plainDescent: PlainDescent? { PlainDescent(rate: 0.1, parameters: parameters) }
+    }
+
+    /// One pass; with `fused`, `w ← w − 0.1·g` is applied through `update`
+    /// (with `descent`, as plain descent that the pass may apply itself),
     /// otherwise after the plain pass. With `grouped`, each part's samples go
     /// through the first layer in ``SampleGrouping`` order (the images taken
     /// as squares).
     static func pass(model: MLP = model, batch: Int, sparse: Bool, splits: [Int]?, fused: Bool,
-                     grouped: Bool = false, parameters: [Float]) -> Outcome {
+                     descent: Bool = false, grouped: Bool = false, parameters: [Float]) -> Outcome {
         let images = images(count: 60, width: model.inputSize, sparse: sparse)
         let side = Int(Double(model.inputSize).squareRoot())
         precondition(side * side == model.inputSize)
@@ -278,6 +292,13 @@ struct FusedUpdateTests {
                                     for i in 0..<p.count { p[i] -= 0.1 * g[i]; u[i] += 1 }
                                 }
                                 return totals
+                            }
+                            if descent {
+                                return model.lossAndGradient(images: bytes.baseAddress!, indices: idx,
+                                                             parameters: p.baseAddress!, gradients: g.baseAddress!,
+                                                             workspace: workspace, grouping: grouping,
+                                                             update: DescentUpdate(parameters: p.baseAddress!,
+                                                                                   updates: u.baseAddress!))
                             }
                             return model.lossAndGradient(images: bytes.baseAddress!, indices: idx,
                                                          parameters: p.baseAddress!, gradients: g.baseAddress!,
@@ -319,6 +340,14 @@ struct FusedUpdateTests {
                 // The other gradients are stored as usual.
                 let otherGradients = zip(fused.gradient[firstLayerWeights...], plain.gradient[firstLayerWeights...])
                 #expect(otherGradients.allSatisfy { $0.bitPattern == $1.bitPattern }, "\(label)")
+                // Plain descent: the pass may update the first layer's weights itself, from the registers.
+                let descent = pass(model: model, batch: batch, sparse: sparse, splits: splits, fused: true, descent: true,
+                                   grouped: grouped, parameters: parameters)
+                let descentDiffer = zip(descent.parameters, plain.parameters).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(descentDiffer == 0, "\(label), plain descent: \(descentDiffer) parameters differ")
+                #expect(descent.updates[firstLayerWeights...].allSatisfy { $0 == 1 }, "\(label), plain descent")
+                #expect(descent.updates[..<firstLayerWeights].allSatisfy { $0 <= 1 }, "\(label), plain descent")
+                #expect(descent.totals == plain.totals)
             }
         }
     }
