@@ -48,6 +48,64 @@ extension Kernels {
         }
     }
 
+    /// The gradient through a ReLU and its column sums in one pass over the
+    /// transpose of `A` (m×n, leading dimension `lda`):
+    ///
+    ///     T[i, j] = H[i, j] > 0 ? A[j, i] : 0      (i < n, j < m; T and H n×m)
+    ///     s[j]   (+)= Σ_{i increasing} T[i, j]
+    ///
+    /// what ``transpose(m:n:a:lda:rowOrder:into:ldt:)``, ``apply(_:m:n:c:ldc:)``
+    /// with ``Epilogue/reluMask(_:ldh:)`` and ``columnSums(m:n:a:lda:into:accumulate:)``
+    /// give one after the other, to the last bit, with `T` written once. With
+    /// `accumulate`, the sums continue from the values in `s`.
+    @inlinable
+    public static func transposeMaskingAndSumming(
+        m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, mask h: UnsafePointer<Float>, ldh: Int,
+        into t: UnsafeMutablePointer<Float>, ldt: Int, sums s: UnsafeMutablePointer<Float>, accumulate: Bool
+    ) {
+        let fullColumns = m & ~15, fullRows = n & ~15
+        var j = 0
+        while j < fullColumns {
+            var sum = accumulate ? UnsafeRawPointer(s + j).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
+            @inline(__always) func put(_ value: SIMD16<Float>, row i: Int) {
+                let kept = UnsafeRawPointer(h + (i &* ldh &+ j)).loadUnaligned(as: SIMD16<Float>.self) .> 0
+                let masked = SIMD16<Float>().replacing(with: value, where: kept)
+                UnsafeMutableRawPointer(t + (i &* ldt &+ j)).storeBytes(of: masked, as: SIMD16<Float>.self)
+                sum += masked
+            }
+            var i = 0
+            while i < fullRows {
+                // Rows i ..< i+16 of T for these 16 columns, through a scratch block in registers.
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { block in
+                    transpose16x16({ a + ((j &+ $0) &* lda &+ i) }, block.baseAddress!, 16)
+                    for q in 0..<16 {
+                        put(UnsafeRawPointer(block.baseAddress! + q &* 16).loadUnaligned(as: SIMD16<Float>.self),
+                            row: i &+ q)
+                    }
+                }
+                i &+= 16
+            }
+            while i < n {
+                var value = SIMD16<Float>()
+                for q in 0..<16 { value[q] = a[(j &+ q) &* lda &+ i] }
+                put(value, row: i)
+                i &+= 1
+            }
+            UnsafeMutableRawPointer(s + j).storeBytes(of: sum, as: SIMD16<Float>.self)
+            j &+= 16
+        }
+        while j < m {
+            var sum: Float = accumulate ? s[j] : 0
+            for i in 0..<n {
+                let value: Float = h[i &* ldh &+ j] > 0 ? a[j &* lda &+ i] : 0
+                t[i &* ldt &+ j] = value
+                sum += value
+            }
+            s[j] = sum
+            j &+= 1
+        }
+    }
+
     /// Splits the concatenation of `a` and `b` into its even and odd elements.
     @inlinable @inline(__always)
     static func unzip(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> (SIMD16<Float>, SIMD16<Float>) {

@@ -693,6 +693,13 @@ private struct HiddenLayerBackward: KernelJob {
             Kernels.transpose(m: m, n: outputs, a: delta, lda: outputs, into: deltaT)
             Kernels.parallelMatmul(m: c, n: m, k: outputs, a: weights, lda: outputs, b: deltaT, ldb: m,
                                    c: product, ldc: m, workspace: scratch, threads: .single)
+            if let previousBiasGradient {
+                // δ, its mask and its sum ∂b in one pass.
+                Kernels.transposeMaskingAndSumming(m: c, n: m, a: product, lda: m, mask: previous + o, ldh: inputs,
+                                                   into: previousDelta, ldt: inputs, sums: previousBiasGradient + o,
+                                                   accumulate: accumulate)
+                return
+            }
             Kernels.transpose(m: c, n: m, a: product, lda: m, into: previousDelta, ldt: inputs)
             Kernels.apply(.reluMask(previous + o, ldh: inputs), m: m, n: c, c: previousDelta, ldc: inputs)
         } else {

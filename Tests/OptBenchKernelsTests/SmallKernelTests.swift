@@ -56,6 +56,47 @@ struct TransposeTests {
         #expect(wrong == 0)
     }
 
+    /// The fused gradient through a ReLU equals transpose, mask and column
+    /// sums one after the other, bit for bit, sums continued or not; the mask
+    /// has zeros, negatives and NaN.
+    @Test("transposeMaskingAndSumming equals its three steps", arguments: [
+        (1, 1), (7, 13), (16, 16), (17, 31), (140, 32), (160, 32), (33, 5), (12, 40),
+    ])
+    func transposeMaskingAndSumming(m: Int, n: Int) {
+        let lda = n + 2, ldt = m + 3
+        var rng = TestRandom(seed: UInt64(m * 71 + n))
+        let a = rng.floats(m * lda, in: -3, 3)
+        var h = rng.floats(n * ldt, in: -1, 1)
+        for q in stride(from: 0, to: h.count, by: 7) { h[q] = 0 }
+        h[h.count / 2] = .nan
+        let start = rng.floats(m, in: -1, 1)
+        for accumulate in [false, true] {
+            var fused = [Float](repeating: 9, count: n * ldt), fusedSums = start
+            var plain = [Float](repeating: 9, count: n * ldt), plainSums = start
+            a.withUnsafeBufferPointer { a in
+                h.withUnsafeBufferPointer { h in
+                    fused.withUnsafeMutableBufferPointer { t in
+                        fusedSums.withUnsafeMutableBufferPointer { s in
+                            Kernels.transposeMaskingAndSumming(m: m, n: n, a: a.baseAddress!, lda: lda, mask: h.baseAddress!,
+                                                               ldh: ldt, into: t.baseAddress!, ldt: ldt, sums: s.baseAddress!,
+                                                               accumulate: accumulate)
+                        }
+                    }
+                    plain.withUnsafeMutableBufferPointer { t in
+                        Kernels.transpose(m: m, n: n, a: a.baseAddress!, lda: lda, into: t.baseAddress!, ldt: ldt)
+                        Kernels.apply(.reluMask(h.baseAddress!, ldh: ldt), m: n, n: m, c: t.baseAddress!, ldc: ldt)
+                        plainSums.withUnsafeMutableBufferPointer { s in
+                            Kernels.columnSums(m: n, n: m, a: t.baseAddress!, lda: ldt, into: s.baseAddress!,
+                                               accumulate: accumulate)
+                        }
+                    }
+                }
+            }
+            #expect(zip(fused, plain).allSatisfy { $0.bitPattern == $1.bitPattern }, "accumulate \(accumulate)")
+            #expect(zip(fusedSums, plainSums).allSatisfy { $0.bitPattern == $1.bitPattern }, "accumulate \(accumulate)")
+        }
+    }
+
     /// Both sum each column over increasing rows from 0, so they agree bit for bit.
     @Test("columnSums equals the reference bit for bit", arguments: [(1, 1), (24, 10), (32, 100), (7, 300), (5, 17), (3, 16), (2, 33)])
     func columnSums(m: Int, n: Int) {
