@@ -297,10 +297,11 @@ extension MLP {
     /// ``lossAndGradient(images:indices:parameters:gradients:workspace:grouping:)`` to
     /// the last bit, so an elementwise update gives the same parameters as
     /// applying it afterwards. When `update` is plain gradient descent
-    /// (``ParameterUpdate/plainDescent``), the pass applies it to those weights
-    /// itself, a vector at a time from the registers of the zero-skipping
-    /// kernel (``DescentTileSink``), without storing the gradient at all; the
-    /// parameters are the same to the last bit.
+    /// or SGD with momentum (``ParameterUpdate/descentStep``), the pass applies
+    /// it to those weights itself, a vector at a time from the registers of
+    /// the zero-skipping kernel (``DescentTileSink``, ``MomentumTileSink``),
+    /// without storing the gradient at all; the parameters (and velocities)
+    /// are the same to the last bit.
     ///
     /// When the loss is not finite, nothing is updated and `gradients` holds
     /// the whole gradient.
@@ -761,16 +762,28 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
                 workspace: workspace.kernelScratch + part * workspace.scratchPerThread)
             return
         }
-        if skipsZeros, let descent = update.plainDescent {
-            // Plain gradient descent straight from the kernel's registers: no gradient tile.
-            let (weights, rate) = (descent.parameters, descent.rate)
-            Kernels.sparseMatmulRows(
-                rows, n: n, k: m, a: workspace.transposedInput, lda: m,
-                skippingZerosOf: workspace.transposedInputNonzeros, b: delta, ldb: n,
-                partial: accumulate ? UnsafePointer(gradients) : nil,
-                tile: workspace.gradientTiles + part * workspace.gradientTileCount,
-                workspace: workspace.kernelScratch + part * workspace.scratchPerThread
-            ) { firstRow in DescentTileSink(weights: weights + firstRow * n, n: n, rate: rate) }
+        if skipsZeros, let descent = update.descentStep {
+            // Gradient descent straight from the kernel's registers: no gradient tile.
+            let (weights, velocity, rate) = (descent.parameters, descent.velocity, descent.rate)
+            let partial = accumulate ? UnsafePointer(gradients) : nil
+            let tile = workspace.gradientTiles + part * workspace.gradientTileCount
+            let scratch = workspace.kernelScratch + part * workspace.scratchPerThread
+            if descent.momentum > 0 {
+                Kernels.sparseMatmulRows(
+                    rows, n: n, k: m, a: workspace.transposedInput, lda: m,
+                    skippingZerosOf: workspace.transposedInputNonzeros, b: delta, ldb: n, partial: partial, tile: tile,
+                    workspace: scratch
+                ) { firstRow in
+                    MomentumTileSink(weights: weights + firstRow * n, velocity: velocity + firstRow * n, n: n,
+                                     rate: rate, momentum: descent.momentum, nesterov: descent.nesterov)
+                }
+            } else {
+                Kernels.sparseMatmulRows(
+                    rows, n: n, k: m, a: workspace.transposedInput, lda: m,
+                    skippingZerosOf: workspace.transposedInputNonzeros, b: delta, ldb: n, partial: partial, tile: tile,
+                    workspace: scratch
+                ) { firstRow in DescentTileSink(weights: weights + firstRow * n, n: n, rate: rate) }
+            }
         } else if skipsZeros {
             Kernels.sparseMatmulRows(
                 rows, n: n, k: m, a: workspace.transposedInput, lda: m,

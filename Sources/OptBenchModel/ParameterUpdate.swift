@@ -15,29 +15,40 @@ public protocol ParameterUpdate {
     /// the parameters (and optimizer slots) of its `range`.
     func apply(_ range: Range<Int>, gradient: UnsafePointer<Float>)
 
-    /// When the update is plain gradient descent, `w ← w − η·g` for every
-    /// parameter (computed as `w − (η·g)`, two roundings, as
-    /// ``apply(_:gradient:)`` does), its rate `η` and the parameters: the
+    /// When the update is gradient descent, with or without momentum (see
+    /// ``DescentStep``), its constants and the vectors it changes: the
     /// training step then applies it to the first layer's weights straight
     /// from the registers that hold their gradient, without storing it.
     /// Nil (the default) for any other update.
-    var plainDescent: PlainDescent? { get }
+    var descentStep: DescentStep? { get }
 }
 
 extension ParameterUpdate {
-    public var plainDescent: PlainDescent? { nil }
+    public var descentStep: DescentStep? { nil }
 }
 
-/// Plain gradient descent, `w ← w − η·g` (``ParameterUpdate/plainDescent``).
-public struct PlainDescent {
-    /// The learning rate `η`.
-    public let rate: Float
-    /// The whole parameter vector.
-    public let parameters: UnsafeMutablePointer<Float>
+/// Gradient descent with momentum `μ` (none when `μ = 0`), computed as
+/// Keras's SGD computes it, in `Float`, two roundings per product:
+///
+///     μ = 0:  w ← w − (η·g)
+///     μ > 0:  v ← (μ·v) − (η·g);  w ← w + v                 (w + ((μ·v) − (η·g)) with Nesterov)
+///
+/// (``ParameterUpdate/descentStep``).
+public struct DescentStep {
+    /// The learning rate `η` and the momentum `μ`.
+    public let rate: Float, momentum: Float
+    public let nesterov: Bool
+    /// The whole parameter vector, and the velocity `v` of each parameter
+    /// (same indices; unused when `μ = 0`).
+    public let parameters: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>
 
-    public init(rate: Float, parameters: UnsafeMutablePointer<Float>) {
+    public init(rate: Float, momentum: Float, nesterov: Bool, parameters: UnsafeMutablePointer<Float>,
+                velocity: UnsafeMutablePointer<Float>) {
         self.rate = rate
+        self.momentum = momentum
+        self.nesterov = nesterov
         self.parameters = parameters
+        self.velocity = velocity
     }
 }
 
@@ -52,6 +63,22 @@ struct DescentTileSink: TileSink {
     func take(_ sums: SIMD16<Float>, row: Int, column: Int, lanes: Int) {
         let offset = row &* n &+ column
         weights.store(weights.vector(at: offset, lanes: lanes) - rate * sums, at: offset, lanes: lanes)
+    }
+}
+
+/// ``DescentTileSink`` with momentum: `v ← (μ·v) − (η·g)`, then
+/// `w ← w + v` (Nesterov: `w ← w + ((μ·v) − (η·g))` with the new `v`).
+struct MomentumTileSink: TileSink {
+    let weights: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>, n: Int
+    let rate: Float, momentum: Float, nesterov: Bool
+
+    @inline(__always)
+    func take(_ sums: SIMD16<Float>, row: Int, column: Int, lanes: Int) {
+        let offset = row &* n &+ column
+        let v = momentum * velocity.vector(at: offset, lanes: lanes) - rate * sums
+        velocity.store(v, at: offset, lanes: lanes)
+        let step = nesterov ? momentum * v - rate * sums : v
+        weights.store(weights.vector(at: offset, lanes: lanes) + step, at: offset, lanes: lanes)
     }
 }
 

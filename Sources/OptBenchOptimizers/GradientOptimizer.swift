@@ -43,14 +43,15 @@ public protocol OptimizerStep {
     func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                slots: UnsafeMutablePointer<Float>, slotStride: Int, count: Int)
 
-    /// `η` when this step is plain gradient descent, `w ← w − (η·g)` with no
-    /// slots (the training step may then apply it itself, where the gradient
-    /// is computed); nil (the default) otherwise.
-    var plainDescentRate: Float? { get }
+    /// The constants of this step when it is SGD's, gradient descent with or
+    /// without momentum, its velocity in slot 0 (the training step may then
+    /// apply it itself, where the gradient is computed); nil (the default)
+    /// otherwise.
+    var descent: SGD.Constants? { get }
 }
 
 extension OptimizerStep {
-    public var plainDescentRate: Float? { nil }
+    public var descent: SGD.Constants? { nil }
 }
 
 extension GradientOptimizer {

@@ -37,12 +37,21 @@ public struct SGD: GradientOptimizer {
         Step(learningRate: learningRate, momentum: momentum, nesterov: nesterov)
     }
 
+    /// SGD's constants, for a training step that applies the rule itself
+    /// (``OptimizerStep/descent``): exactly the arithmetic of
+    /// ``Step/apply(parameters:gradients:slots:slotStride:count:)``, with the
+    /// velocity in slot 0 when `momentum > 0`.
+    public struct Constants: Sendable, Equatable {
+        public let learningRate: Float, momentum: Float, nesterov: Bool
+    }
+
     /// A step of SGD: the same at every `t`.
     public struct Step: OptimizerStep {
         let learningRate: Float, momentum: Float, nesterov: Bool
 
-        /// Without momentum, SGD is plain gradient descent: `w − lr·g` below.
-        public var plainDescentRate: Float? { momentum > 0 ? nil : learningRate }
+        public var descent: Constants? {
+            Constants(learningRate: learningRate, momentum: momentum, nesterov: nesterov)
+        }
 
         public func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                           slots v: UnsafeMutablePointer<Float>, slotStride: Int, count: Int) {

@@ -204,7 +204,10 @@ private struct StepUpdate<Step: OptimizerStep>: ParameterUpdate {
                    slotStride: slotStride, count: range.count)
     }
 
-    var plainDescent: PlainDescent? {
-        step.plainDescentRate.map { PlainDescent(rate: $0, parameters: parameters) }
+    var descentStep: DescentStep? {
+        step.descent.map {
+            DescentStep(rate: $0.learningRate, momentum: $0.momentum, nesterov: $0.nesterov, parameters: parameters,
+                        velocity: slots)
+        }
     }
 }

@@ -246,7 +246,7 @@ struct FusedUpdateTests {
     }
 
     /// `w ← w − 0.1·g` as a ``ParameterUpdate`` that says it is plain
-    /// gradient descent (``ParameterUpdate/plainDescent``), counting the
+    /// gradient descent (``ParameterUpdate/descentStep``), counting the
     /// parameters it updates itself.
     struct DescentUpdate: ParameterUpdate {
         let parameters: UnsafeMutablePointer<Float>, updates: UnsafeMutablePointer<Int>
@@ -255,7 +255,67 @@ struct FusedUpdateTests {
             for (q, i) in range.enumerated() { parameters[i] -= 0.1 * gradient[q]; updates[i] += 1 }
         }
 
-        var plainDescent: PlainDescent? { PlainDescent(rate: 0.1, parameters: parameters) }
+        var descentStep: DescentStep? {
+            DescentStep(rate: 0.1, momentum: 0, nesterov: false, parameters: parameters, velocity: parameters)
+        }
+    }
+
+    /// SGD with momentum 0.9 and rate 0.05 (Keras's arithmetic, element by
+    /// element); with `registers`, it also says so (``ParameterUpdate/descentStep``).
+    struct MomentumUpdate: ParameterUpdate {
+        let parameters: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>
+        let nesterov: Bool, registers: Bool
+
+        func apply(_ range: Range<Int>, gradient: UnsafePointer<Float>) {
+            let (mu, lr): (Float, Float) = (0.9, 0.05)
+            for (q, i) in range.enumerated() {
+                let v = mu * velocity[i] - lr * gradient[q]
+                velocity[i] = v
+                parameters[i] += nesterov ? mu * v - lr * gradient[q] : v
+            }
+        }
+
+        var descentStep: DescentStep? {
+            registers ? DescentStep(rate: 0.05, momentum: 0.9, nesterov: nesterov, parameters: parameters,
+                                    velocity: velocity) : nil
+        }
+    }
+
+    /// SGD with momentum applied by the pass from the registers gives the
+    /// same parameters and velocities as through `apply`, bit for bit.
+    @Test("SGD with momentum from the registers, as through the update", arguments: [false, true])
+    func momentumFromRegisters(nesterov: Bool) {
+        let images = Self.images(count: 60, width: 784, sparse: true)
+        let indices: [Int32] = (0..<32).map { Int32(($0 * 7) % 60) }
+        func run(registers: Bool) -> ([Float], [Float]) {
+            var parameters = Self.model.initialParameters(seed: 4)
+            var rng = SeededGenerator(seed: 5, stream: 1)
+            var velocity = (0..<parameters.count).map { _ in rng.nextUnitFloat() * 0.01 - 0.005 }
+            var gradient = [Float](repeating: 0, count: parameters.count)
+            let workspace = MLPWorkspace(model: Self.model, capacity: 32)
+            workspace.setFirstLayerSplits([0, 400, 784])
+            for r in 0..<32 { workspace.labels[r] = UInt8(r % 10) }
+            images.withUnsafeBufferPointer { bytes in
+                indices.withUnsafeBufferPointer { idx in
+                    parameters.withUnsafeMutableBufferPointer { p in
+                        velocity.withUnsafeMutableBufferPointer { v in
+                            gradient.withUnsafeMutableBufferPointer { g in
+                                _ = Self.model.lossAndGradient(
+                                    images: bytes.baseAddress!, indices: idx, parameters: p.baseAddress!,
+                                    gradients: g.baseAddress!, workspace: workspace,
+                                    update: MomentumUpdate(parameters: p.baseAddress!, velocity: v.baseAddress!,
+                                                           nesterov: nesterov, registers: registers))
+                            }
+                        }
+                    }
+                }
+            }
+            return (parameters, velocity)
+        }
+        let fromRegisters = run(registers: true), throughUpdate = run(registers: false)
+        #expect(zip(fromRegisters.0, throughUpdate.0).allSatisfy { $0.bitPattern == $1.bitPattern })
+        #expect(zip(fromRegisters.1, throughUpdate.1).allSatisfy { $0.bitPattern == $1.bitPattern })
+        #expect(fromRegisters.0 != Self.model.initialParameters(seed: 4))
     }
 
     /// One pass; with `fused`, `w ← w − 0.1·g` is applied through `update`
