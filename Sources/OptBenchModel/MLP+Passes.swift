@@ -170,9 +170,10 @@ extension MLP {
     /// a separate product to the bit.
     ///
     /// `grouped`: the input's rows are in this grouped order, and are
-    /// transposed back into batch order. `restoring`: the part that finishes
-    /// the first layer's output (part 1) then copies it to its rows in batch
-    /// order, and part 0 the second layer's.
+    /// transposed back into batch order. `restoring`: part 0 copies each block
+    /// of the first layer's output to its rows in batch order once its stage
+    /// of the second layer has read it, part 1 each block of the second
+    /// layer's once it is final.
     func firstLayerPipeline(m: Int, input: UnsafePointer<Float>, pattern: NonzeroPattern,
                             parameters: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                             epilogue: Epilogue, workspace: MLPWorkspace, transposingInput: Bool,
@@ -867,8 +868,9 @@ struct FollowingLayer {
 }
 
 /// Where the rows of a grouped part go back in batch order, when the second
-/// layer's product joins the first layer's pipeline: each part copies its
-/// rows of both layers' outputs.
+/// layer's product joins the first layer's pipeline: the first layer's
+/// output, block by block, by the stage that reads it last (0), and the
+/// second layer's by the stage that finishes it (1).
 struct PipelineRestore {
     let rows: GroupedRows
     let firstLayer: UnsafeMutablePointer<Float>, secondLayer: UnsafeMutablePointer<Float>
@@ -881,7 +883,10 @@ struct PipelineRestore {
 /// added in batch order afterwards (``totals(continuing:)``), as
 /// ``Kernels/softmaxCrossEntropy(m:n:logits:ldz:labels:gradient:probabilities:predictions:meanOver:continuing:)``
 /// adds them. Run on one thread, the softmax alone took 2–3 µs of a step
-/// while the other thread waited.
+/// while the other thread waited. With two hidden layers or more, each part
+/// also computes its rows of the layer before's `δ = (δ_out·Wᵀ) ⊙ [A > 0]`,
+/// which saves the output layer's own backward job (its weight gradient
+/// goes with the next one, ``FollowingGradient``).
 private struct OutputLayerRows: KernelJob {
     let layer: DenseLayerLayout, m: Int, input: UnsafePointer<Float>
     let logits: UnsafeMutablePointer<Float>, delta: UnsafeMutablePointer<Float>

@@ -28,7 +28,8 @@ extension ParameterUpdate {
 }
 
 /// Gradient descent with momentum `μ` (none when `μ = 0`), computed as
-/// Keras's SGD computes it, in `Float`, two roundings per product:
+/// Keras's SGD (and this package's) computes it, each product and each sum
+/// rounded to `Float`, no fused multiply-add:
 ///
 ///     μ = 0:  w ← w − (η·g)
 ///     μ > 0:  v ← (μ·v) − (η·g);  w ← w + v                 (w + ((μ·v) − (η·g)) with Nesterov)
