@@ -110,23 +110,10 @@ extension Kernels {
         workspace: UnsafeMutablePointer<Float>,
         finished: (_ firstRow: Int, _ rowCount: Int, _ values: UnsafePointer<Float>) -> Void
     ) {
-        guard !rows.isEmpty else { return }
-        precondition(rows.lowerBound % sparseRows == 0, "the rows start at a multiple of \(sparseRows)")
-        let narrowStart = n - n % lanes
-        if narrowStart < n {
-            copyPaddedPanel(rows: 0..<k, width: n - narrowStart, from: b + narrowStart, ldb: ldb, into: workspace)
-        }
-        let narrowTile = workspace + max(1, k) &* lanes
-        var i = rows.lowerBound
-        while i < rows.upperBound {
-            let count = min(sparseRows, rows.upperBound &- i)
-            if let partial { tile.update(from: partial + i &* n, count: count &* n) }
-            sparseRowBlock(rows: count, n: n, listed: pattern.indices(rowBlock: i / sparseRows), a: a + i &* lda,
-                           lda: lda, b: b, ldb: ldb, narrowPanel: workspace, c: tile, ldc: n,
-                           accumulate: partial != nil, tile: narrowTile, sink: MemoryTileSink(c: tile, ldc: n))
-            finished(i, count, tile)
-            i &+= sparseRows
-        }
+        sparseMatmulRowBlocks(rows, n: n, k: k, a: a, lda: lda, skippingZerosOf: pattern, b: b, ldb: ldb,
+                              partial: partial, tile: tile, workspace: workspace,
+                              sink: { _ in MemoryTileSink(c: tile, ldc: n) },
+                              afterBlock: { firstRow, rowCount in finished(firstRow, rowCount, tile) })
     }
 
     /// ``sparseMatmulRows(_:n:k:a:lda:skippingZerosOf:b:ldb:partial:tile:workspace:finished:)``
@@ -143,6 +130,23 @@ extension Kernels {
         workspace: UnsafeMutablePointer<Float>,
         sink: (_ firstRow: Int) -> Sink
     ) {
+        sparseMatmulRowBlocks(rows, n: n, k: k, a: a, lda: lda, skippingZerosOf: pattern, b: b, ldb: ldb,
+                              partial: partial, tile: tile, workspace: workspace, sink: sink,
+                              afterBlock: { _, _ in })
+    }
+
+    /// The blocks of four rows of both ``sparseMatmulRows(_:n:k:a:lda:skippingZerosOf:b:ldb:partial:tile:workspace:sink:)``
+    /// variants: each block's partial sums (when given) copied into `tile`,
+    /// its sums handed to `sink(firstRow)`, then `afterBlock(firstRow, rowCount)`.
+    @inlinable @inline(__always)
+    static func sparseMatmulRowBlocks<Sink: TileSink>(
+        _ rows: Range<Int>, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, skippingZerosOf pattern: NonzeroPattern,
+        b: UnsafePointer<Float>, ldb: Int,
+        partial: UnsafePointer<Float>?, tile: UnsafeMutablePointer<Float>,
+        workspace: UnsafeMutablePointer<Float>,
+        sink: (_ firstRow: Int) -> Sink, afterBlock: (_ firstRow: Int, _ rowCount: Int) -> Void
+    ) {
         guard !rows.isEmpty else { return }
         precondition(rows.lowerBound % sparseRows == 0, "the rows start at a multiple of \(sparseRows)")
         let narrowStart = n - n % lanes
@@ -157,6 +161,7 @@ extension Kernels {
             sparseRowBlock(rows: count, n: n, listed: pattern.indices(rowBlock: i / sparseRows), a: a + i &* lda,
                            lda: lda, b: b, ldb: ldb, narrowPanel: workspace, c: tile, ldc: n,
                            accumulate: partial != nil, tile: narrowTile, sink: sink(i))
+            afterBlock(i, count)
             i &+= sparseRows
         }
     }
@@ -166,7 +171,7 @@ extension Kernels {
     /// columns through the zero-padded copy `narrowPanel` of `B`'s last columns
     /// (``copyPaddedPanel(rows:width:from:ldb:into:)``, rows keep their indices)
     /// — with the 32 columns before them in one tile when those are the last
-    /// (``sparseKernel4x32PlusNarrow(rows:narrow:listed:a:lda:b:ldb:panel:c:ldc:accumulate:)``),
+    /// (``sparseKernel4x32PlusNarrow(rows:narrow:listed:a:lda:b:ldb:panel:c:ldc:accumulate:sink:column:)``),
     /// otherwise through the 4 × 16 scratch `tile`. Adds to `C` when `accumulate`.
     @inlinable @inline(__always)
     static func sparseRowBlock<Sink: TileSink>(
