@@ -126,8 +126,10 @@ extension Kernels {
     }
 
     /// `rows` (1...4) rows × 64 columns of `A·B` over the `listed` inner
-    /// indices, stored raw to `c`. Missing rows reuse the last real row of `A`
-    /// and are not stored.
+    /// indices (added to the partial sums at `c` when `accumulate`), handed
+    /// raw to `sink` as the block's columns `column ..< column + 64`. Missing
+    /// rows reuse the last real row of `A` and are not handed over. The other
+    /// kernels below work the same way.
     @inlinable @inline(__always)
     static func sparseKernel4x64<Sink: TileSink>(
         rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
