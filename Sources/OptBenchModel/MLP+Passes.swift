@@ -301,8 +301,10 @@ extension MLP {
     /// or SGD with momentum (``ParameterUpdate/descentStep``), the pass applies
     /// it to those weights itself, a vector at a time from the registers of
     /// the zero-skipping kernel (``DescentTileSink``, ``MomentumTileSink``),
-    /// without storing the gradient at all; the parameters (and velocities)
-    /// are the same to the last bit.
+    /// without storing the gradient at all, and to the second layer's weights
+    /// the same way in its backward job, when that job is split by units
+    /// (their gradient is not stored either); the parameters (and
+    /// velocities) are the same to the last bit.
     ///
     /// When the loss is not finite, nothing is updated and `gradients` holds
     /// the whole gradient.
@@ -395,10 +397,16 @@ extension MLP {
                     labels: workspace.labels + first, gradient: workspace.deltas[last] + slot * classCount,
                     predictions: workspace.predictions + first, meanOver: batch, continuing: totals)
             }
+            // The update goes with the last part's gradient, once the loss is known to be finite.
+            let applying = part.upperBound == batch && totals.lossSum.isFinite ? update : nil
+            // Gradient descent may update W₂'s rows in the second layer's backward job already.
+            var secondLayerUpdated = false
             for l in stride(from: deltaByRows ? last - 1 : last, through: 1, by: -1) {
-                backwardHidden(layer: l, rows: rows, parameters: parameters, gradients: gradients,
-                               workspace: workspace, accumulate: accumulate,
-                               withFollowingWeightGradient: deltaByRows && l == last - 1)
+                let updated = backwardHidden(layer: l, rows: rows, parameters: parameters, gradients: gradients,
+                                             workspace: workspace, accumulate: accumulate,
+                                             withFollowingWeightGradient: deltaByRows && l == last - 1,
+                                             descent: l == 1 ? applying?.descentStep : nil)
+                if l == 1 { secondLayerUpdated = updated }
             }
             // The first layer: ∂W₁ = Xᵀ · δ₁ (skipping the input's zeros when it pays); no δ for the input.
             let layer = layers[0]
@@ -419,12 +427,10 @@ extension MLP {
                 Kernels.columnSums(m: m, n: layer.outputs, a: delta, lda: layer.outputs,
                                    into: gradients + layer.biasOffset, accumulate: accumulate)
             }
-            // The update goes with the last part's gradient, once the loss is known to be finite.
-            let applying = part.upperBound == batch && totals.lossSum.isFinite ? update : nil
             if applying != nil || (skipsZeros && workspace.firstLayerSplits.count > 2) {
                 firstLayerWeightGradient(m: m, delta: delta, skipsZeros: skipsZeros, gradients: gradients,
                                          accumulate: accumulate, workspace: workspace, update: applying,
-                                         prefetching: loader, after: part)
+                                         secondLayerUpdated: secondLayerUpdated, prefetching: loader, after: part)
             } else {
                 product(m: layer.inputs, n: layer.outputs, k: m, a: workspace.transposedInput, lda: m,
                         skipping: skipsZeros ? workspace.transposedInputNonzeros : nil,
@@ -448,8 +454,8 @@ extension MLP {
     /// parameter, whose gradients are final in `gradients`.
     func firstLayerWeightGradient<Update: ParameterUpdate>(
         m: Int, delta: UnsafePointer<Float>, skipsZeros: Bool, gradients: UnsafeMutablePointer<Float>,
-        accumulate: Bool, workspace: MLPWorkspace, update: Update?, prefetching loader: ImageBatchLoader?,
-        after part: Range<Int>
+        accumulate: Bool, workspace: MLPWorkspace, update: Update?, secondLayerUpdated: Bool = false,
+        prefetching loader: ImageBatchLoader?, after part: Range<Int>
     ) {
         let layer = layers[0], n = layer.outputs
         precondition(layer.weightOffset == 0 && layer.biasOffset == layer.inputs * n,
@@ -467,7 +473,8 @@ extension MLP {
         KernelThreads.shared.run(parts: parts, threads: threads, FirstLayerWeightGradient(
             m: m, n: n, delta: delta, skipsZeros: skipsZeros, gradients: gradients, accumulate: accumulate,
             workspace: workspace, update: update, loader: loader, samples: part, others: layer.biasOffset..<parameterCount,
-            ownedRows: secondLayerRowsOfPartZero(workspace), threads: threads))
+            ownedRows: secondLayerRowsOfPartZero(workspace),
+            skipped: secondLayerUpdated ? layers[1].weightOffset..<layers[1].biasOffset : nil, threads: threads))
     }
 
     /// The parameters the thread of part 0 owns after the first layer's
@@ -502,9 +509,16 @@ extension MLP {
     /// `withFollowingWeightGradient`: `δ_l` came from the layer after it by
     /// rows (``OutputLayerRows``), which left its own weight gradient to
     /// this job: `∂W_{l+1} = A_lᵀ·δ_{l+1}` and `∂b_{l+1}` are computed here too.
+    ///
+    /// `descent`: the step's update when it is SGD's (``ParameterUpdate/descentStep``).
+    /// For the second layer split by units, each part then applies it to its
+    /// rows of `W₂` from the registers as their gradient is computed, after
+    /// reading them for `δ₁`, and their gradient is not stored. Returns
+    /// whether it did: then the first layer's gradient job leaves `W₂` alone.
+    @discardableResult
     func backwardHidden(layer l: Int, rows: Range<Int>, parameters: UnsafePointer<Float>,
                         gradients: UnsafeMutablePointer<Float>, workspace: MLPWorkspace, accumulate: Bool,
-                        withFollowingWeightGradient: Bool = false) {
+                        withFollowingWeightGradient: Bool = false, descent: DescentStep? = nil) -> Bool {
         let layer = layers[l]
         let m = rows.count, first = rows.lowerBound
         let following = withFollowingWeightGradient
@@ -519,7 +533,8 @@ extension MLP {
             parameters: parameters, gradients: gradients, workspace: workspace, accumulate: accumulate,
             previousBiasGradient: l == 1 ? gradients + layers[0].biasOffset : nil,
             unitSplits: l == 1 && workspace.firstLayerSplits.count == 3 ? workspace.secondLayerSplits : nil,
-            following: following)
+            following: following,
+            descent: l == 1 && workspace.firstLayerSplits.count == 3 ? descent : nil)
         let threads = KernelThreads.shared
         let work = layer.inputs * layer.outputs * m
         if threads.threadCount >= 2 && (threads.threadCount == 2 || work < 2_000_000) {
@@ -528,7 +543,9 @@ extension MLP {
             job.weightGradient(scratch: workspace.kernelScratch, threads: threads)
             job.previousDelta(scratch: workspace.kernelScratch, threads: threads)
             job.followingWeightGradient(scratch: workspace.kernelScratch, threads: threads)
+            return false
         }
+        return job.descent != nil
     }
 
     /// Forward pass and loss without gradients: the summed cross-entropy and
@@ -593,6 +610,10 @@ private struct HiddenLayerBackward: KernelJob {
     let unitSplits: [Int]?
     /// The next layer's weight gradient, computed by part 1 after its share.
     let following: FollowingGradient?
+    /// With the units split: gradient descent applied to each part's rows of
+    /// `W` from the registers, right after they were read for `δ` (their
+    /// gradient is not stored); nil otherwise.
+    let descent: DescentStep?
 
     /// The layer after this one, when its `δ` was computed by rows and its
     /// weight gradient is left to this job: its shape, its `δ` and its
@@ -605,7 +626,7 @@ private struct HiddenLayerBackward: KernelJob {
         let scratch = workspace.kernelScratch + part * workspace.scratchPerThread
         defer { if part == 1 { followingWeightGradient(scratch: scratch, threads: .single) } }
         if let unitSplits {
-            unitsPart(unitSplits[part]..<unitSplits[part + 1], scratch: scratch,
+            unitsPart(unitSplits[part]..<unitSplits[part + 1], part: part, scratch: scratch,
                       operands: workspace.hiddenBackwardScratch + part * workspace.hiddenBackwardScratchPerPart)
             if part == 1 {
                 Kernels.columnSums(m: m, n: layer.outputs, a: delta, lda: layer.outputs,
@@ -679,15 +700,60 @@ private struct HiddenLayerBackward: KernelJob {
     /// For the input units `units` (rows `units` of `W`): their rows of
     /// `∂W = A_{l−1}ᵀ·δ`, their columns of `δ_{l−1} = (δ·Wᵀ) ⊙ [A_{l−1} > 0]`
     /// and of its sum `∂b_{l−1}`. `operands`: ``MLPWorkspace/hiddenBackwardScratchPerPart`` floats.
-    func unitsPart(_ units: Range<Int>, scratch: UnsafeMutablePointer<Float>, operands: UnsafeMutablePointer<Float>) {
+    ///
+    /// With ``descent``, `W`'s rows are read for `δ` first, and their gradient
+    /// then goes straight into them (``descendRows(_:part:previousT:descent:scratch:tile:)``).
+    func unitsPart(_ units: Range<Int>, part: Int, scratch: UnsafeMutablePointer<Float>,
+                   operands: UnsafeMutablePointer<Float>) {
         let c = units.count, o = units.lowerBound, inputs = layer.inputs, outputs = layer.outputs
         guard c > 0 else { return }
         let weights = parameters + layer.weightOffset + o * outputs
         let previousT = operands
         Kernels.transpose(m: m, n: c, a: previous + o, lda: inputs, into: previousT)
+        if let descent {
+            previousDeltaColumns(units, scratch: scratch, operands: operands)
+            // The operands after the transposed input are free again: a block's partial sums go there.
+            descendRows(units, part: part, previousT: previousT, descent: descent, scratch: scratch,
+                        tile: operands + c * m)
+            return
+        }
         Kernels.parallelMatmul(m: c, n: outputs, k: m, a: previousT, lda: m, b: delta, ldb: outputs,
                                c: gradients + layer.weightOffset + o * outputs, ldc: outputs,
                                accumulate: accumulate, workspace: scratch, threads: .single)
+        previousDeltaColumns(units, scratch: scratch, operands: operands)
+    }
+
+    /// Rows `units` of `∂W = A_{l−1}ᵀ·δ` (from `previousT`, those columns of
+    /// `A_{l−1}` transposed) applied to `W` by `descent` from the registers of
+    /// the zero-skipping kernel (skipping the samples where four units are all
+    /// zero: the same sums up to the sign of a zero one), without storing them.
+    func descendRows(_ units: Range<Int>, part: Int, previousT: UnsafePointer<Float>, descent: DescentStep,
+                     scratch: UnsafeMutablePointer<Float>, tile: UnsafeMutablePointer<Float>) {
+        let c = units.count, outputs = layer.outputs
+        let first = layer.weightOffset + units.lowerBound * outputs
+        let pattern = workspace.unitNonzeros[part]
+        Kernels.findNonzeroColumns(m: c, n: m, a: previousT, lda: m, into: pattern)
+        let weights = descent.parameters + first, velocity = descent.velocity + first, rate = descent.rate
+        let partial = accumulate ? UnsafePointer(gradients + first) : nil
+        if descent.momentum > 0 {
+            Kernels.sparseMatmulRows(0..<c, n: outputs, k: m, a: previousT, lda: m, skippingZerosOf: pattern,
+                                     b: delta, ldb: outputs, partial: partial, tile: tile, workspace: scratch) { row in
+                MomentumTileSink(weights: weights + row * outputs, velocity: velocity + row * outputs, n: outputs,
+                                 rate: rate, momentum: descent.momentum, nesterov: descent.nesterov)
+            }
+        } else {
+            Kernels.sparseMatmulRows(0..<c, n: outputs, k: m, a: previousT, lda: m, skippingZerosOf: pattern,
+                                     b: delta, ldb: outputs, partial: partial, tile: tile, workspace: scratch) { row in
+                DescentTileSink(weights: weights + row * outputs, n: outputs, rate: rate)
+            }
+        }
+    }
+
+    /// Columns `units` of `δ_{l−1}` and of `∂b_{l−1}` (see ``unitsPart(_:scratch:operands:)``).
+    func previousDeltaColumns(_ units: Range<Int>, scratch: UnsafeMutablePointer<Float>,
+                              operands: UnsafeMutablePointer<Float>) {
+        let c = units.count, o = units.lowerBound, inputs = layer.inputs, outputs = layer.outputs
+        let weights = parameters + layer.weightOffset + o * outputs
         let previousDelta = self.previousDelta + o
         if m * (c + outputs) < c * outputs {
             // Few samples: (δ·Wᵀ)ᵀ = W·δᵀ, as in previousDelta(scratch:threads:).
@@ -741,6 +807,9 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
     /// thread owns, ``MLPWorkspace/secondLayerSplits``); part 1 updates the
     /// others before and after them.
     let ownedRows: Range<Int>?
+    /// Parameters among the others already updated (`W₂`, by the second
+    /// layer's backward job), or nil.
+    let skipped: Range<Int>?
     /// The threads the job runs on: part `p` runs on thread `p mod threads`,
     /// and the first `threads` parts prefetch the samples that follow (part
     /// `threads − 1` also sorts them for grouping).
@@ -807,6 +876,10 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
             if part == 1 && owned.lowerBound > others.lowerBound {
                 update.apply(others.lowerBound..<owned.lowerBound, gradient: gradients + others.lowerBound)
             }
+        }
+        if let skipped {
+            // W₂ is done: part 0 has nothing left, part 1 what follows it.
+            (start, end) = part == 0 && parts == 2 ? (start, start) : (max(start, skipped.upperBound), end)
         }
         if end > start { update.apply(start..<end, gradient: gradients + start) }
         workspace.gradientJobPartFinished(part)

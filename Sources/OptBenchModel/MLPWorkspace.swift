@@ -38,6 +38,9 @@ public final class MLPWorkspace {
     /// Where a part's first-layer outputs are nonzero, for the second layer's
     /// product in the pipeline job (``FollowingLayer``).
     let hiddenNonzeros: NonzeroPattern
+    /// Per part of the second layer's backward pass split by units: where
+    /// its units' outputs are nonzero, per block of four units.
+    let unitNonzeros: [NonzeroPattern]
     /// The rows of the first layer's weights that each part (a thread, when
     /// there are enough) owns in a training step: part `t` computes the first
     /// layer's forward product over the inputs `firstLayerSplits[t] ..<
@@ -137,6 +140,9 @@ public final class MLPWorkspace {
         inputNonzeros = .allocate(rows: capacity, columns: model.inputSize)
         transposedInputNonzeros = .allocate(rows: model.inputSize, columns: partCapacity)
         hiddenNonzeros = .allocate(rows: partCapacity, columns: model.layers.count > 1 ? model.layers[1].inputs : 1)
+        unitNonzeros = (0..<2).map { _ in
+            .allocate(rows: model.layers.count > 1 ? model.layers[1].inputs : 1, columns: partCapacity)
+        }
         let hidden = model.layers.count > 1 ? model.layers[1].inputs : 0
         let secondOutputs = model.layers.count > 1 ? model.layers[1].outputs : 0
         secondLayerSplits = hidden > 0 ? MLPWorkspace.secondLayerSplits(units: hidden) : []
@@ -167,6 +173,7 @@ public final class MLPWorkspace {
         inputNonzeros.deallocate()
         transposedInputNonzeros.deallocate()
         hiddenNonzeros.deallocate()
+        for pattern in unitNonzeros { pattern.deallocate() }
     }
 
     /// Marks the start of a first-layer gradient job on `threads` threads.

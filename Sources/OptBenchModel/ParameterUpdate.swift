@@ -17,7 +17,8 @@ public protocol ParameterUpdate {
 
     /// When the update is gradient descent, with or without momentum (see
     /// ``DescentStep``), its constants and the vectors it changes: the
-    /// training step then applies it to the first layer's weights straight
+    /// training step then applies it to the first layer's weights (and the
+    /// second layer's, when the step is split between two threads) straight
     /// from the registers that hold their gradient, without storing it.
     /// Nil (the default) for any other update.
     var descentStep: DescentStep? { get }
