@@ -707,20 +707,18 @@ private struct HiddenLayerBackward: KernelJob {
                    operands: UnsafeMutablePointer<Float>) {
         let c = units.count, o = units.lowerBound, inputs = layer.inputs, outputs = layer.outputs
         guard c > 0 else { return }
-        let weights = parameters + layer.weightOffset + o * outputs
         let previousT = operands
         Kernels.transpose(m: m, n: c, a: previous + o, lda: inputs, into: previousT)
-        if let descent {
+        guard let descent else {
+            Kernels.parallelMatmul(m: c, n: outputs, k: m, a: previousT, lda: m, b: delta, ldb: outputs,
+                                   c: gradients + layer.weightOffset + o * outputs, ldc: outputs,
+                                   accumulate: accumulate, workspace: scratch, threads: .single)
             previousDeltaColumns(units, scratch: scratch, operands: operands)
-            // The operands after the transposed input are free again: a block's partial sums go there.
-            descendRows(units, part: part, previousT: previousT, descent: descent, scratch: scratch,
-                        tile: operands + c * m)
             return
         }
-        Kernels.parallelMatmul(m: c, n: outputs, k: m, a: previousT, lda: m, b: delta, ldb: outputs,
-                               c: gradients + layer.weightOffset + o * outputs, ldc: outputs,
-                               accumulate: accumulate, workspace: scratch, threads: .single)
         previousDeltaColumns(units, scratch: scratch, operands: operands)
+        // The operands after the transposed input are free again: a block's partial sums go there.
+        descendRows(units, part: part, previousT: previousT, descent: descent, scratch: scratch, tile: operands + c * m)
     }
 
     /// Rows `units` of `∂W = A_{l−1}ᵀ·δ` (from `previousT`, those columns of
@@ -733,23 +731,12 @@ private struct HiddenLayerBackward: KernelJob {
         let first = layer.weightOffset + units.lowerBound * outputs
         let pattern = workspace.unitNonzeros[part]
         Kernels.findNonzeroColumns(m: c, n: m, a: previousT, lda: m, into: pattern)
-        let weights = descent.parameters + first, velocity = descent.velocity + first, rate = descent.rate
-        let partial = accumulate ? UnsafePointer(gradients + first) : nil
-        if descent.momentum > 0 {
-            Kernels.sparseMatmulRows(0..<c, n: outputs, k: m, a: previousT, lda: m, skippingZerosOf: pattern,
-                                     b: delta, ldb: outputs, partial: partial, tile: tile, workspace: scratch) { row in
-                MomentumTileSink(weights: weights + row * outputs, velocity: velocity + row * outputs, n: outputs,
-                                 rate: rate, momentum: descent.momentum, nesterov: descent.nesterov)
-            }
-        } else {
-            Kernels.sparseMatmulRows(0..<c, n: outputs, k: m, a: previousT, lda: m, skippingZerosOf: pattern,
-                                     b: delta, ldb: outputs, partial: partial, tile: tile, workspace: scratch) { row in
-                DescentTileSink(weights: weights + row * outputs, n: outputs, rate: rate)
-            }
-        }
+        descent.descend(0..<c, n: outputs, k: m, a: previousT, lda: m, skippingZerosOf: pattern, b: delta,
+                        ldb: outputs, partial: accumulate ? UnsafePointer(gradients + first) : nil, tile: tile,
+                        workspace: scratch, firstParameter: first)
     }
 
-    /// Columns `units` of `δ_{l−1}` and of `∂b_{l−1}` (see ``unitsPart(_:scratch:operands:)``).
+    /// Columns `units` of `δ_{l−1}` and of `∂b_{l−1}` (see ``unitsPart(_:part:scratch:operands:)``).
     func previousDeltaColumns(_ units: Range<Int>, scratch: UnsafeMutablePointer<Float>,
                               operands: UnsafeMutablePointer<Float>) {
         let c = units.count, o = units.lowerBound, inputs = layer.inputs, outputs = layer.outputs
@@ -810,6 +797,15 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
     /// Parameters among the others already updated (`W₂`, by the second
     /// layer's backward job), or nil.
     let skipped: Range<Int>?
+
+    /// Applies `update` to the parameters of `range` but the `skipped` ones.
+    func updateParameters(_ range: Range<Int>, with update: Update) {
+        let cut = skipped ?? range.upperBound..<range.upperBound
+        let before = range.lowerBound..<max(range.lowerBound, min(range.upperBound, cut.lowerBound))
+        let after = min(range.upperBound, max(range.lowerBound, cut.upperBound))..<range.upperBound
+        if !before.isEmpty { update.apply(before, gradient: gradients + before.lowerBound) }
+        if !after.isEmpty { update.apply(after, gradient: gradients + after.lowerBound) }
+    }
     /// The threads the job runs on: part `p` runs on thread `p mod threads`,
     /// and the first `threads` parts prefetch the samples that follow (part
     /// `threads − 1` also sorts them for grouping).
@@ -834,26 +830,11 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
         }
         if skipsZeros, let descent = update.descentStep {
             // Gradient descent straight from the kernel's registers: no gradient tile.
-            let (weights, velocity, rate) = (descent.parameters, descent.velocity, descent.rate)
-            let partial = accumulate ? UnsafePointer(gradients) : nil
-            let tile = workspace.gradientTiles + part * workspace.gradientTileCount
-            let scratch = workspace.kernelScratch + part * workspace.scratchPerThread
-            if descent.momentum > 0 {
-                Kernels.sparseMatmulRows(
-                    rows, n: n, k: m, a: workspace.transposedInput, lda: m,
-                    skippingZerosOf: workspace.transposedInputNonzeros, b: delta, ldb: n, partial: partial, tile: tile,
-                    workspace: scratch
-                ) { firstRow in
-                    MomentumTileSink(weights: weights + firstRow * n, velocity: velocity + firstRow * n, n: n,
-                                     rate: rate, momentum: descent.momentum, nesterov: descent.nesterov)
-                }
-            } else {
-                Kernels.sparseMatmulRows(
-                    rows, n: n, k: m, a: workspace.transposedInput, lda: m,
-                    skippingZerosOf: workspace.transposedInputNonzeros, b: delta, ldb: n, partial: partial, tile: tile,
-                    workspace: scratch
-                ) { firstRow in DescentTileSink(weights: weights + firstRow * n, n: n, rate: rate) }
-            }
+            descent.descend(rows, n: n, k: m, a: workspace.transposedInput, lda: m,
+                            skippingZerosOf: workspace.transposedInputNonzeros, b: delta, ldb: n,
+                            partial: accumulate ? UnsafePointer(gradients) : nil,
+                            tile: workspace.gradientTiles + part * workspace.gradientTileCount,
+                            workspace: workspace.kernelScratch + part * workspace.scratchPerThread, firstParameter: 0)
         } else if skipsZeros {
             Kernels.sparseMatmulRows(
                 rows, n: n, k: m, a: workspace.transposedInput, lda: m,
@@ -873,15 +854,9 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
         if let owned = ownedRows, parts == 2 {
             // Part 0: its rows of W₂; part 1: the parameters before them (b₁) and those after.
             (start, end) = part == 0 ? (owned.lowerBound, owned.upperBound) : (owned.upperBound, others.upperBound)
-            if part == 1 && owned.lowerBound > others.lowerBound {
-                update.apply(others.lowerBound..<owned.lowerBound, gradient: gradients + others.lowerBound)
-            }
+            if part == 1 { updateParameters(others.lowerBound..<owned.lowerBound, with: update) }
         }
-        if let skipped {
-            // W₂ is done: part 0 has nothing left, part 1 what follows it.
-            (start, end) = part == 0 && parts == 2 ? (start, start) : (max(start, skipped.upperBound), end)
-        }
-        if end > start { update.apply(start..<end, gradient: gradients + start) }
+        updateParameters(start..<end, with: update)
         workspace.gradientJobPartFinished(part)
     }
 }

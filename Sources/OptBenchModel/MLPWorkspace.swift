@@ -139,11 +139,10 @@ public final class MLPWorkspace {
         gradientTiles = floats(gradientTileCount * maximumParts)
         inputNonzeros = .allocate(rows: capacity, columns: model.inputSize)
         transposedInputNonzeros = .allocate(rows: model.inputSize, columns: partCapacity)
-        hiddenNonzeros = .allocate(rows: partCapacity, columns: model.layers.count > 1 ? model.layers[1].inputs : 1)
-        unitNonzeros = (0..<2).map { _ in
-            .allocate(rows: model.layers.count > 1 ? model.layers[1].inputs : 1, columns: partCapacity)
-        }
+        // The first hidden layer's units (none without a second layer).
         let hidden = model.layers.count > 1 ? model.layers[1].inputs : 0
+        hiddenNonzeros = .allocate(rows: partCapacity, columns: max(hidden, 1))
+        unitNonzeros = (0..<2).map { _ in .allocate(rows: max(hidden, 1), columns: partCapacity) }
         let secondOutputs = model.layers.count > 1 ? model.layers[1].outputs : 0
         secondLayerSplits = hidden > 0 ? MLPWorkspace.secondLayerSplits(units: hidden) : []
         secondPipeline = PipelineProgress(parts: 2, rowBlocks: (partCapacity + Kernels.sparseRows - 1) / Kernels.sparseRows)

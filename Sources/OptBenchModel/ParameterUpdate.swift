@@ -54,6 +54,31 @@ public struct DescentStep {
     }
 }
 
+extension DescentStep {
+    /// The rows `rows` of `A·B`, skipping the zeros of `A` (``Kernels/sparseMatmulRows(_:n:k:a:lda:skippingZerosOf:b:ldb:partial:tile:workspace:sink:)``),
+    /// as the gradient of the parameters from `firstParameter` on (row `r`
+    /// at `firstParameter + r·n`), applied to them from the registers by
+    /// ``DescentTileSink`` or, with momentum, ``MomentumTileSink``.
+    func descend(_ rows: Range<Int>, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                 skippingZerosOf pattern: NonzeroPattern, b: UnsafePointer<Float>, ldb: Int,
+                 partial: UnsafePointer<Float>?, tile: UnsafeMutablePointer<Float>,
+                 workspace: UnsafeMutablePointer<Float>, firstParameter: Int) {
+        let weights = parameters + firstParameter, velocity = self.velocity + firstParameter
+        guard momentum > 0 else {
+            Kernels.sparseMatmulRows(rows, n: n, k: k, a: a, lda: lda, skippingZerosOf: pattern, b: b, ldb: ldb,
+                                     partial: partial, tile: tile, workspace: workspace) { row in
+                DescentTileSink(weights: weights + row * n, n: n, rate: rate)
+            }
+            return
+        }
+        Kernels.sparseMatmulRows(rows, n: n, k: k, a: a, lda: lda, skippingZerosOf: pattern, b: b, ldb: ldb,
+                                 partial: partial, tile: tile, workspace: workspace) { row in
+            MomentumTileSink(weights: weights + row * n, velocity: velocity + row * n, n: n, rate: rate,
+                             momentum: momentum, nesterov: nesterov)
+        }
+    }
+}
+
 /// Applies plain gradient descent to four rows of a weight matrix (`n`
 /// columns, the first at `weights`) as a zero-skipping kernel hands over
 /// their gradient a vector at a time: `w − (η·g)`, lane by lane the
