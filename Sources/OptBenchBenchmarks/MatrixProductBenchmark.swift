@@ -150,7 +150,8 @@ public enum MatrixProductBenchmark {
         var c = [Float](repeating: 0, count: product.m * product.n)
         var workspace = [Float](repeating: 0, count: Kernels.parallelMatmulWorkspaceCount(k: product.k, threads: threads))
         let splits = weightRowSplits(product, threads: threads.threadCount)
-        let progress = PipelineProgress(parts: threads.threadCount, rowBlocks: (product.m + Kernels.sparseRows - 1) / Kernels.sparseRows)
+        let progress = PipelineProgress(parts: threads.threadCount, rowBlocks: (product.m + Kernels.sparseRows - 1) / Kernels.sparseRows,
+                                        panelsPerBlock: Kernels.pipelinePanels(columns: product.n))
         let scratch = Kernels.matmulWorkspaceCount(k: product.k)
         var tiles = [Float](repeating: 0, count: Kernels.sparseRows * product.n * threads.threadCount)
         let seconds = a.withUnsafeBufferPointer { a in

@@ -22,6 +22,8 @@ extension Kernels {
     /// - Parameters:
     ///   - splits: `parts + 1` increasing inner indices from 0 to `k`.
     ///   - workspace: ``matmulWorkspaceCount(k:)`` floats for this part.
+    ///   - finishingBlock: run by the last part for each row block once the
+    ///     block is final (epilogue applied), before it is published.
     @inlinable
     public static func pipelinedMatmulPart(
         _ part: Int, splits: [Int],
@@ -30,13 +32,14 @@ extension Kernels {
         b: UnsafePointer<Float>, ldb: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int,
         epilogue: Epilogue, progress: PipelineProgress,
-        workspace: UnsafeMutablePointer<Float>
+        workspace: UnsafeMutablePointer<Float>,
+        finishingBlock: (_ block: Int) -> Void = { _ in }
     ) {
         preparePipelinedPart(part, splits: splits, n: n, k: k, b: b, ldb: ldb, workspace: workspace)
         for block in 0..<(m + sparseRows - 1) / sparseRows {
             pipelinedMatmulBlock(part, splits: splits, block: block, m: m, n: n, k: k, a: a, lda: lda,
                                  skippingZerosOf: pattern, b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue,
-                                 progress: progress, workspace: workspace)
+                                 progress: progress, workspace: workspace, finishingBlock: finishingBlock)
         }
     }
 
@@ -61,7 +64,8 @@ extension Kernels {
     /// after ``preparePipelinedPart(_:splits:n:k:b:ldb:workspace:)``: waits
     /// for part `part − 1` to publish the block, adds this part's products,
     /// applies the epilogue if this is the last part, and publishes the
-    /// block. `pattern` must list the block's nonzeros by then.
+    /// block. `pattern` must list the block's nonzeros by then. The last part
+    /// runs `finishingBlock(block)` before it publishes the block's last panel.
     @inlinable
     public static func pipelinedMatmulBlock(
         _ part: Int, splits: [Int], block: Int,
@@ -70,19 +74,59 @@ extension Kernels {
         b: UnsafePointer<Float>, ldb: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int,
         epilogue: Epilogue, progress: PipelineProgress,
-        workspace: UnsafeMutablePointer<Float>
+        workspace: UnsafeMutablePointer<Float>,
+        finishingBlock: (_ block: Int) -> Void = { _ in }
     ) {
         let inner = splits[part]..<splits[part + 1]
         let last = part == splits.count - 2
         let tile = workspace + max(1, k) &* lanes
         let i = block &* sparseRows, rows = min(sparseRows, m &- i)
-        if part > 0 { progress.wait(part: part - 1, block: block) }
         let listed = slice(pattern.indices(rowBlock: block), to: inner)
+        let sink = MemoryTileSink(c: c + i &* ldc, ldc: ldc)
+        if progress.panelsPerBlock == 1 {
+            if part > 0 { progress.waitForBlock(part: part - 1, block: block) }
+            sparseRowBlock(rows: rows, n: n, listed: listed, a: a + i &* lda, lda: lda, b: b, ldb: ldb,
+                           narrowPanel: workspace, c: c + i &* ldc, ldc: ldc, accumulate: part > 0, tile: tile, sink: sink)
+            if last {
+                applyEpilogue(epilogue, rows: rows, width: n, c: c, ldc: ldc, row: i, column: 0)
+                finishingBlock(block)
+            }
+            progress.publish(part: part, block: block, panel: progress.panelsPerBlock - 1)
+            return
+        }
+        // Panel by panel: the next part may start the block once its first panel is done.
+        precondition(progress.panelsPerBlock == pipelinePanels(columns: n),
+                     "a pipeline of \(n) columns needs \(pipelinePanels(columns: n)) panels per block")
         sparseRowBlock(rows: rows, n: n, listed: listed, a: a + i &* lda, lda: lda, b: b, ldb: ldb,
-                       narrowPanel: workspace, c: c + i &* ldc, ldc: ldc, accumulate: part > 0, tile: tile,
-                       sink: MemoryTileSink(c: c + i &* ldc, ldc: ldc))
-        if last { applyEpilogue(epilogue, rows: rows, width: n, c: c, ldc: ldc, row: i, column: 0) }
-        progress.publish(part: part, block: block)
+                       narrowPanel: workspace, c: c + i &* ldc, ldc: ldc, accumulate: part > 0, tile: tile, sink: sink,
+                       beforePanel: { panel in
+                           if part > 0 { progress.wait(part: part - 1, block: block, panel: panel) }
+                       },
+                       afterPanel: { panel, columns in
+                           if last {
+                               applyEpilogue(epilogue, rows: rows, width: columns.count, c: c, ldc: ldc, row: i,
+                                             column: columns.lowerBound)
+                               if columns.upperBound == n { finishingBlock(block) }
+                           }
+                           progress.publish(part: part, block: block, panel: panel)
+                       })
+    }
+
+    /// The number of column panels ``sparseRowBlock(rows:n:listed:a:lda:b:ldb:narrowPanel:c:ldc:accumulate:tile:sink:beforePanel:afterPanel:)``
+    /// cuts `n` columns into: tiles of 64, then 32 or 16, the last 33 to 47
+    /// columns in one, the last `n mod 16` in one. A ``PipelineProgress``
+    /// with this many panels per block pipelines a product of `n` columns
+    /// panel by panel.
+    @inlinable
+    public static func pipelinePanels(columns n: Int) -> Int {
+        var panels = 0, j = 0
+        while j < n {
+            let remaining = n &- j
+            panels &+= 1
+            if remaining > 32 && remaining < 48 { break }
+            j &+= remaining >= 64 ? 64 : remaining >= 32 ? 32 : min(16, remaining)
+        }
+        return max(panels, 1)
     }
 
     /// The rows `rows` of `A[·×k]·B[k×n]`, skipping the zeros of `A` that
@@ -173,27 +217,36 @@ extension Kernels {
     /// — with the 32 columns before them in one tile when those are the last
     /// (``sparseKernel4x32PlusNarrow(rows:narrow:listed:a:lda:b:ldb:panel:c:ldc:accumulate:sink:column:)``),
     /// otherwise through the 4 × 16 scratch `tile`. Adds to `C` when `accumulate`.
+    ///
+    /// `beforePanel(p)` runs before panel `p` (``pipelinePanels(columns:)``
+    /// of them) is computed, `afterPanel(p, columns)` after it is handed over.
     @inlinable @inline(__always)
     static func sparseRowBlock<Sink: TileSink>(
         rows: Int, n: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int, narrowPanel: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, tile: UnsafeMutablePointer<Float>, sink: Sink
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, tile: UnsafeMutablePointer<Float>, sink: Sink,
+        beforePanel: (_ panel: Int) -> Void = { _ in },
+        afterPanel: (_ panel: Int, _ columns: Range<Int>) -> Void = { _, _ in }
     ) {
-        var j = 0
+        var j = 0, panel = 0
         while j < n {
             let remaining = n &- j
+            beforePanel(panel)
             if remaining > 32 && remaining < 48 {
                 // 32 columns and the narrow last ones in one pass.
                 sparseKernel4x32PlusNarrow(rows: rows, narrow: remaining &- 32, listed: listed, a: a, lda: lda,
                                            b: b + j, ldb: ldb, panel: narrowPanel, c: c + j, ldc: ldc,
                                            accumulate: accumulate, sink: sink, column: j)
+                afterPanel(panel, j..<n)
                 return
             }
             let width = remaining >= 64 ? 64 : remaining >= 32 ? 32 : min(16, remaining)
             sparseTile(width: width, rows: rows, listed: listed, a: a, lda: lda,
                        b: width < lanes ? narrowPanel : b + j, ldb: width < lanes ? lanes : ldb,
                        c: c + j, ldc: ldc, accumulate: accumulate, tile: tile, sink: sink, column: j)
+            afterPanel(panel, j..<(j &+ width))
             j &+= width
+            panel &+= 1
         }
     }
 

@@ -134,7 +134,8 @@ public final class MLPWorkspace {
         inputSize = model.inputSize
         firstLayerSplits = MLPWorkspace.balancedSplits(of: model.inputSize, weights: nil, parts: threadCount)
         gradientJobTimes = zeros(8 * (maximumParts + 1), of: UInt64.self)
-        pipeline = PipelineProgress(parts: maximumParts, rowBlocks: (partCapacity + Kernels.sparseRows - 1) / Kernels.sparseRows)
+        pipeline = PipelineProgress(parts: maximumParts, rowBlocks: (partCapacity + Kernels.sparseRows - 1) / Kernels.sparseRows,
+                                    panelsPerBlock: Kernels.pipelinePanels(columns: model.layers.first?.outputs ?? 1))
         gradientTileCount = Kernels.sparseRows * (model.layers.first?.outputs ?? 1)
         gradientTiles = floats(gradientTileCount * maximumParts)
         inputNonzeros = .allocate(rows: capacity, columns: model.inputSize)
@@ -145,7 +146,8 @@ public final class MLPWorkspace {
         unitNonzeros = (0..<2).map { _ in .allocate(rows: max(hidden, 1), columns: partCapacity) }
         let secondOutputs = model.layers.count > 1 ? model.layers[1].outputs : 0
         secondLayerSplits = hidden > 0 ? MLPWorkspace.secondLayerSplits(units: hidden) : []
-        secondPipeline = PipelineProgress(parts: 2, rowBlocks: (partCapacity + Kernels.sparseRows - 1) / Kernels.sparseRows)
+        secondPipeline = PipelineProgress(parts: 2, rowBlocks: (partCapacity + Kernels.sparseRows - 1) / Kernels.sparseRows,
+                                          panelsPerBlock: Kernels.pipelinePanels(columns: secondOutputs))
         secondLayerScratchPerStage = Kernels.matmulWorkspaceCount(k: max(hidden, 1))
         secondLayerScratch = floats(2 * secondLayerScratchPerStage)
         // A part's transposed operands in the second layer's backward pass split by units; also the

@@ -27,35 +27,63 @@ struct PipelineTests {
         problem.a.withUnsafeBufferPointer { a in
             _ = Kernels.findNonzeroColumns(m: problem.m, n: problem.k, a: a.baseAddress!, lda: problem.lda, into: pattern)
         }
-        let progress = PipelineProgress(parts: 4, rowBlocks: (problem.m + 3) / 4)
+        // Blocks handed on whole, and panel by panel.
+        let blocks = (problem.m + 3) / 4
+        let progresses = [PipelineProgress(parts: 4, rowBlocks: blocks),
+                          PipelineProgress(parts: 4, rowBlocks: blocks,
+                                           panelsPerBlock: Kernels.pipelinePanels(columns: problem.n))]
         let scratch = Kernels.matmulWorkspaceCount(k: problem.k)
         for kind in EpilogueKind.allCases {
             let dense = problem.fast(kind).c
             for splits in Self.splits(k: problem.k) {
                 for pool in [KernelThreads(threadCount: 1)] + testPools {
-                    var c = problem.sentinelC
-                    var workspace = [Float](repeating: 0, count: scratch * (splits.count - 1))
-                    problem.withEpilogue(kind) { epilogue in
-                        problem.a.withUnsafeBufferPointer { a in
-                            problem.b.withUnsafeBufferPointer { b in
-                                c.withUnsafeMutableBufferPointer { c in
-                                    workspace.withUnsafeMutableBufferPointer { w in
-                                        progress.begin()
-                                        pool.run(parts: splits.count - 1) { part in
-                                            Kernels.pipelinedMatmulPart(
-                                                part, splits: splits, m: problem.m, n: problem.n, k: problem.k,
-                                                a: a.baseAddress!, lda: problem.lda, skippingZerosOf: pattern,
-                                                b: b.baseAddress!, ldb: problem.ldb, c: c.baseAddress!, ldc: problem.ldc,
-                                                epilogue: epilogue, progress: progress,
-                                                workspace: w.baseAddress! + part * scratch)
+                    for progress in progresses {
+                        var c = problem.sentinelC
+                        // What the last part finds in each block when it finishes it, and how often it does.
+                        var finished = [Float](repeating: .nan, count: problem.m * problem.n)
+                        var finishes = [Int](repeating: 0, count: blocks)
+                        var workspace = [Float](repeating: 0, count: scratch * (splits.count - 1))
+                        problem.withEpilogue(kind) { epilogue in
+                            problem.a.withUnsafeBufferPointer { a in
+                                problem.b.withUnsafeBufferPointer { b in
+                                    c.withUnsafeMutableBufferPointer { c in
+                                        workspace.withUnsafeMutableBufferPointer { w in
+                                            progress.begin()
+                                            pool.run(parts: splits.count - 1) { part in
+                                                Kernels.pipelinedMatmulPart(
+                                                    part, splits: splits, m: problem.m, n: problem.n, k: problem.k,
+                                                    a: a.baseAddress!, lda: problem.lda, skippingZerosOf: pattern,
+                                                    b: b.baseAddress!, ldb: problem.ldb, c: c.baseAddress!,
+                                                    ldc: problem.ldc, epilogue: epilogue, progress: progress,
+                                                    workspace: w.baseAddress! + part * scratch
+                                                ) { block in
+                                                    #expect(part == splits.count - 2)
+                                                    finishes[block] += 1
+                                                    for i in (4 * block)..<min(problem.m, 4 * block + 4) {
+                                                        for j in 0..<problem.n {
+                                                            finished[i * problem.n + j] = c[i * problem.ldc + j]
+                                                        }
+                                                    }
+                                                }
+                                            }
                                         }
                                     }
                                 }
                             }
                         }
+                        let setting = "\(kind), splits \(splits), \(pool.threadCount) threads, \(progress.panelsPerBlock) panels"
+                        let wrong = zip(dense, c).filter { $0.bitPattern != $1.bitPattern }.count
+                        #expect(wrong == 0, "\(setting): \(wrong) elements differ")
+                        #expect(finishes == [Int](repeating: 1, count: blocks), "\(setting)")
+                        var early = 0
+                        for i in 0..<problem.m {
+                            for j in 0..<problem.n
+                            where finished[i * problem.n + j].bitPattern != dense[i * problem.ldc + j].bitPattern {
+                                early += 1
+                            }
+                        }
+                        #expect(early == 0, "\(setting): \(early) elements were not final when their block was finished")
                     }
-                    let wrong = zip(dense, c).filter { $0.bitPattern != $1.bitPattern }.count
-                    #expect(wrong == 0, "\(kind), splits \(splits), \(pool.threadCount) threads: \(wrong) elements differ")
                 }
             }
         }
@@ -122,9 +150,16 @@ struct PipelineTests {
         }
     }
 
+    @Test("a pipeline's panels are the column tiles of the zero-skipping row kernel",
+          arguments: [(0, 1), (1, 1), (7, 1), (16, 1), (33, 1), (45, 1), (48, 2), (64, 1), (100, 2), (130, 3),
+                      (300, 5), (320, 5)])
+    func panels(columns: Int, expected: Int) {
+        #expect(Kernels.pipelinePanels(columns: columns) == expected)
+    }
+
     @Test("a pipeline's flags: a later generation waits again; earlier ones are never seen as set")
     func progressGenerations() {
-        let progress = PipelineProgress(parts: 2, rowBlocks: 3)
+        let progress = PipelineProgress(parts: 2, rowBlocks: 3, panelsPerBlock: 2)
         let pool = testPools[0]
         var order: [Int] = []
         let lock = NSLock()
@@ -132,15 +167,20 @@ struct PipelineTests {
             progress.begin()
             pool.run(parts: 2) { part in
                 for block in 0..<3 {
-                    if part == 1 { progress.wait(part: 0, block: block) }
-                    lock.withLock { order.append(part * 10 + block) }
-                    if part == 0 { progress.publish(part: 0, block: block) }
+                    for panel in 0..<2 {
+                        if part == 1 { progress.wait(part: 0, block: block, panel: panel) }
+                        lock.withLock { order.append(part * 100 + block * 10 + panel) }
+                        if part == 0 { progress.publish(part: 0, block: block, panel: panel) }
+                    }
                 }
             }
-            // Part 1 handles a block only after part 0 published it.
+            // Part 1 handles a panel only after part 0 published it.
             for block in 0..<3 {
-                let published = order.firstIndex(of: block)!, continued = order.firstIndex(of: 10 + block)!
-                #expect(published < continued)
+                for panel in 0..<2 {
+                    let published = order.firstIndex(of: block * 10 + panel)!
+                    let continued = order.firstIndex(of: 100 + block * 10 + panel)!
+                    #expect(published < continued)
+                }
             }
             order.removeAll()
         }
