@@ -94,7 +94,19 @@ extension Kernels {
     @discardableResult
     public static func findNonzeroColumns(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int,
                                           into pattern: NonzeroPattern) -> Int {
-        precondition(n <= pattern.stride, "a nonzero pattern with stride \(pattern.stride) cannot hold \(n) columns")
+        findNonzeroColumns(m: m, columns: 0..<n, a: a, lda: lda, into: pattern)
+    }
+
+    /// ``findNonzeroColumns(m:n:a:lda:into:)`` over the columns `columns` of
+    /// `A` only: each block's list holds the (absolute) indices in `columns`
+    /// where some row of the block is nonzero.
+    @inlinable
+    @discardableResult
+    public static func findNonzeroColumns(m: Int, columns: Range<Int>, a: UnsafePointer<Float>, lda: Int,
+                                          into pattern: NonzeroPattern) -> Int {
+        let n = columns.upperBound
+        precondition(columns.count <= pattern.stride,
+                     "a nonzero pattern with stride \(pattern.stride) cannot hold \(columns.count) columns")
         var total = 0
         var block = 0
         var first = 0
@@ -103,7 +115,7 @@ extension Kernels {
             let top = a + first &* lda
             let out = pattern.indices + block &* pattern.stride
             var count = 0
-            var p = 0
+            var p = columns.lowerBound
             // 16 columns at a time (compares, one mask, an in-register compress); the
             // list has room for the 16 indices written before the count is known.
             while p &+ 16 <= n {

@@ -22,6 +22,8 @@ extension Kernels {
     /// - Parameters:
     ///   - splits: `parts + 1` increasing inner indices from 0 to `k`.
     ///   - workspace: ``matmulWorkspaceCount(k:)`` floats for this part.
+    ///   - startingBlock: run by this part before it starts each row block
+    ///     (for instance to load its rows of `A` and list their nonzeros).
     ///   - finishingBlock: run by the last part for each row block once the
     ///     block is final (epilogue applied), before it is published.
     @inlinable
@@ -33,10 +35,12 @@ extension Kernels {
         c: UnsafeMutablePointer<Float>, ldc: Int,
         epilogue: Epilogue, progress: PipelineProgress,
         workspace: UnsafeMutablePointer<Float>,
+        startingBlock: (_ block: Int) -> Void = { _ in },
         finishingBlock: (_ block: Int) -> Void = { _ in }
     ) {
         preparePipelinedPart(part, splits: splits, n: n, k: k, b: b, ldb: ldb, workspace: workspace)
         for block in 0..<(m + sparseRows - 1) / sparseRows {
+            startingBlock(block)
             pipelinedMatmulBlock(part, splits: splits, block: block, m: m, n: n, k: k, a: a, lda: lda,
                                  skippingZerosOf: pattern, b: b, ldb: ldb, c: c, ldc: ldc, epilogue: epilogue,
                                  progress: progress, workspace: workspace, finishingBlock: finishingBlock)

@@ -11,15 +11,23 @@ struct ImageBatchLoader {
     /// The images' ``SampleGrouping`` keys, to load each part in grouped order.
     var groupingKeys: UnsafeBufferPointer<UInt32>? = nil
 
+    /// Whether the first layer's pipeline gathers each part itself
+    /// (``MLPWorkspace/gathersInPipeline``, and the pipeline has several parts).
+    var gathersInPipeline: Bool {
+        workspace.gathersInPipeline && workspace.firstLayerSplits.count > 2
+    }
+
     /// Gathers the samples `part` of the batch into `workspace.input` from
     /// row `row` on (a multiple of ``Kernels/sparseRows``), scaled, and lists
-    /// their nonzeros in those rows of `workspace.inputNonzeros`.
+    /// their nonzeros in those rows of `workspace.inputNonzeros` — unless
+    /// ``gathersInPipeline``: then it returns what the pipeline needs to
+    /// gather them (``PipelineGather``).
     ///
     /// With grouping keys and `row` 0, the samples are gathered in grouped
     /// order, which is returned (it lives in the workspace until the next load).
     /// The order is the one ``prepareGrouping(after:)`` left when it is for
     /// these very samples.
-    func load(_ part: Range<Int>, intoRow row: Int) -> GroupedRows? {
+    func load(_ part: Range<Int>, intoRow row: Int) -> (grouped: GroupedRows?, gather: PipelineGather?) {
         var samples = UnsafeBufferPointer(rebasing: indices[part])
         var grouped: GroupedRows?
         if groupingKeys != nil, row == 0 {
@@ -28,11 +36,14 @@ struct ImageBatchLoader {
             samples = UnsafeBufferPointer(start: workspace.groupedIndices, count: samples.count)
             grouped = GroupedRows(order: workspace.groupOrder, position: workspace.groupPosition)
         }
+        if gathersInPipeline {
+            return (grouped, PipelineGather(images: images, samples: samples, into: workspace.input + row * inputSize))
+        }
         Kernels.parallelGatherScaledRows(
             from: images, width: inputSize, indices: samples,
             into: workspace.input + row * inputSize,
             findingNonzerosInto: workspace.inputNonzeros.dropping(rowBlocks: row / Kernels.sparseRows))
-        return grouped
+        return (grouped, nil)
     }
 
     /// Sorts `samples` by their grouping keys into the workspace's grouped
@@ -83,6 +94,16 @@ struct ImageBatchLoader {
     /// it runs.
     func prefetch(thread: Int, of threads: Int, after part: Range<Int>) {
         let following = followingSamples(after: part), rows = following.count
+        if gathersInPipeline {
+            // The columns of every image that this thread's parts of the pipeline gather.
+            let splits = workspace.firstLayerSplits
+            for part in stride(from: thread, to: splits.count - 1, by: threads) where splits[part + 1] > splits[part] {
+                for r in 0..<rows {
+                    optbench_prefetch(images + Int(following[r]) * inputSize + splits[part], splits[part + 1] - splits[part])
+                }
+            }
+            return
+        }
         let parts = Kernels.gatherParts(rows: rows, width: inputSize, threads: KernelThreads.shared.threadCount)
         for part in stride(from: thread, to: parts, by: threads) {
             for r in Kernels.gatherRows(part, of: parts, rows: rows) {
@@ -90,4 +111,14 @@ struct ImageBatchLoader {
             }
         }
     }
+}
+
+/// The samples of a part that the first layer's pipeline job gathers itself
+/// (``ImageBatchLoader/gathersInPipeline``): each part converts its columns
+/// of these images (``MLPWorkspace/firstLayerSplits``) into `into` and lists
+/// their nonzeros in its pattern (``MLPWorkspace/inputNonzerosOfParts``).
+struct PipelineGather {
+    /// The images (``MLP/inputSize`` bytes each), the samples in the order
+    /// of the part's rows, and the part's first row of the input.
+    let images: UnsafePointer<UInt8>, samples: UnsafeBufferPointer<Int32>, into: UnsafeMutablePointer<Float>
 }

@@ -91,16 +91,24 @@ extension MLP {
     ///
     /// `leavingOutputLayer`: stops before the output layer, for a caller that
     /// computes it with the loss (``OutputLayerRows``).
+    ///
+    /// `gathering`: the input is not loaded yet; the first layer's pipeline
+    /// job gathers it (``ImageBatchLoader/gathersInPipeline``), and skips its
+    /// zeros.
     @discardableResult
     func forward(rows: Range<Int>, parameters: UnsafePointer<Float>, workspace: MLPWorkspace, inputZerosFound: Bool,
                  transposingInput: Bool = false, grouped: GroupedRows? = nil,
-                 leavingOutputLayer: Bool = false) -> Bool {
+                 leavingOutputLayer: Bool = false, gathering: PipelineGather? = nil) -> Bool {
         let m = rows.count, first = rows.lowerBound
         precondition(first % Kernels.sparseRows == 0, "a part starts at a multiple of \(Kernels.sparseRows) rows")
         precondition(grouped == nil || (first == 0 && m <= Self.samplesPerPart), "a grouped part is loaded at row 0")
+        precondition(gathering == nil || (workspace.firstLayerSplits.count > 2 && gathering!.into == workspace.input + first * inputSize),
+                     "the pipeline gathers a part into its rows of the input")
         let pattern = workspace.inputNonzeros.dropping(rowBlocks: first / Kernels.sparseRows)
         var listed = 0
-        if inputZerosFound {
+        if gathering != nil {
+            listed = 0  // the pipeline lists them, and skips them
+        } else if inputZerosFound {
             listed = pattern.listedCount(rowBlocks: (m + Kernels.sparseRows - 1) / Kernels.sparseRows)
         } else {
             listed = Kernels.findNonzeroColumns(m: m, n: inputSize, a: workspace.input + first * inputSize,
@@ -133,7 +141,8 @@ extension MLP {
                     : nil
                 firstLayerPipeline(m: m, input: input, pattern: pattern, parameters: parameters, output: output,
                                    epilogue: epilogue(layer), workspace: workspace, transposingInput: transposingInput,
-                                   threads: threads, then: next, grouped: grouped, restoring: restoring)
+                                   threads: threads, then: next, grouped: grouped, restoring: restoring,
+                                   gathering: gathering)
                 transposed = transposingInput
                 if next != nil {
                     input = UnsafePointer(secondOutput!)
@@ -175,26 +184,43 @@ extension MLP {
     /// transposed back into batch order. `restoring`: part 1 copies each block
     /// of the first layer's output and of the second layer's to their rows
     /// in batch order once they are final.
+    ///
+    /// `gathering`: each part first gathers its columns of the input itself
+    /// (into `input`) and lists their nonzeros in its own pattern
+    /// (``MLPWorkspace/inputNonzerosOfParts``), used instead of `pattern`.
     func firstLayerPipeline(m: Int, input: UnsafePointer<Float>, pattern: NonzeroPattern,
                             parameters: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                             epilogue: Epilogue, workspace: MLPWorkspace, transposingInput: Bool,
                             threads: Int, then next: FollowingLayer? = nil, grouped: GroupedRows? = nil,
-                            restoring: PipelineRestore? = nil) {
+                            restoring: PipelineRestore? = nil, gathering: PipelineGather? = nil) {
         struct Pipeline: KernelJob {
             let layer: DenseLayerLayout, m: Int, input: UnsafePointer<Float>, pattern: NonzeroPattern
             let parameters: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, epilogue: Epilogue
             let workspace: MLPWorkspace, transposingInput: Bool, next: FollowingLayer?
-            let grouped: GroupedRows?, restoring: PipelineRestore?
+            let grouped: GroupedRows?, restoring: PipelineRestore?, gathering: PipelineGather?
 
             func run(part: Int) {
                 let splits = workspace.firstLayerSplits
                 let scratch = workspace.kernelScratch + part * workspace.scratchPerThread
+                var pattern = self.pattern
+                if let gathering {
+                    // Part 0, which the others wait for, gathers each block just before it; the others
+                    // all of their columns first, while part 0 starts.
+                    pattern = workspace.inputNonzerosOfParts[part]
+                    if part > 0 { gather(gathering, rows: 0..<m, part: part, splits: splits) }
+                }
                 if transposingInput && part > 0 { transposeColumns(part, splits: splits) }
                 Kernels.pipelinedMatmulPart(part, splits: splits, m: m, n: layer.outputs, k: layer.inputs,
                                             a: input, lda: layer.inputs, skippingZerosOf: pattern,
                                             b: parameters + layer.weightOffset, ldb: layer.outputs,
                                             c: output, ldc: layer.outputs, epilogue: epilogue,
                                             progress: workspace.pipeline, workspace: scratch,
+                                            startingBlock: { block in
+                                                guard part == 0, let gathering else { return }
+                                                let first = block * Kernels.sparseRows
+                                                gather(gathering, rows: first..<min(m, first + Kernels.sparseRows),
+                                                       part: part, splits: splits)
+                                            },
                                             finishingBlock: { block in
                                                 next?.finish(block: block, m: m, input: output, workspace: workspace,
                                                              restoring: restoring)
@@ -204,6 +230,16 @@ extension MLP {
                 // Part p computes stage p of the second layer's pipeline.
                 next.forward(stage: part, m: m, input: output, parameters: parameters, workspace: workspace,
                              restoring: restoring)
+            }
+
+            /// Gathers the rows `rows` (whole blocks) of part `part`'s columns of the input, and
+            /// lists their nonzeros in its pattern.
+            func gather(_ gathering: PipelineGather, rows: Range<Int>, part: Int, splits: [Int]) {
+                Kernels.gatherScaledColumns(
+                    splits[part]..<splits[part + 1], from: gathering.images, width: layer.inputs,
+                    indices: UnsafeBufferPointer(rebasing: gathering.samples[rows]),
+                    into: gathering.into + rows.lowerBound * layer.inputs,
+                    findingNonzerosInto: workspace.inputNonzerosOfParts[part].dropping(rowBlocks: rows.lowerBound / Kernels.sparseRows))
             }
 
             func transposeColumns(_ part: Int, splits: [Int]) {
@@ -221,7 +257,7 @@ extension MLP {
                                  Pipeline(layer: layers[0], m: m, input: input, pattern: pattern, parameters: parameters,
                                           output: output, epilogue: epilogue, workspace: workspace,
                                           transposingInput: transposingInput, next: next, grouped: grouped,
-                                          restoring: restoring))
+                                          restoring: restoring, gathering: gathering))
     }
 
     /// One forward and backward pass: the mean cross-entropy of the batch and
@@ -377,12 +413,13 @@ extension MLP {
             let first = part.lowerBound, m = part.count, accumulate = first > 0
             // The rows of the workspace's buffers that hold this part.
             let slot = loader == nil ? first : 0, rows = slot..<(slot + m)
-            let grouped = loader.flatMap { $0.load(part, intoRow: slot) }
+            let loaded = loader?.load(part, intoRow: slot)
+            let grouped = loaded?.grouped
             // With two threads, the output layer and the loss by rows on both (see OutputLayerRows).
             let outputByRows = last > 0 && m >= 8 && KernelThreads.shared.activeThreadCount >= 2
             let transposed = forward(rows: rows, parameters: parameters, workspace: workspace,
                                      inputZerosFound: loader != nil, transposingInput: true, grouped: grouped,
-                                     leavingOutputLayer: outputByRows)
+                                     leavingOutputLayer: outputByRows, gathering: loaded?.gather)
             // With two hidden layers or more, the output layer's job also computes δ of the layer
             // before it by rows, and that layer's backward job the output layer's weight gradient.
             let deltaByRows = outputByRows && last >= 2
@@ -578,9 +615,9 @@ extension MLP {
                                           next: UnsafeBufferPointer(start: nil, count: 0), inputSize: inputSize,
                                           workspace: workspace, groupingKeys: keys)
             for part in parts(of: indices.count) {
-                let grouped = loader.load(part, intoRow: part.lowerBound)
+                let loaded = loader.load(part, intoRow: part.lowerBound)
                 forward(rows: part, parameters: parameters, workspace: workspace, inputZerosFound: true,
-                        grouped: grouped)
+                        grouped: loaded.grouped, gathering: loaded.gather)
             }
             return softmaxOfBatch(indices.count, workspace: workspace)
         }

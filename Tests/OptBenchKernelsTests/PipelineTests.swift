@@ -42,6 +42,10 @@ struct PipelineTests {
                         // What the last part finds in each block when it finishes it, and how often it does.
                         var finished = [Float](repeating: .nan, count: problem.m * problem.n)
                         var finishes = [Int](repeating: 0, count: blocks)
+                        // Blocks each part has started (each part writes its own entry, from its thread).
+                        let starts = UnsafeMutablePointer<Int>.allocate(capacity: splits.count - 1)
+                        starts.initialize(repeating: 0, count: splits.count - 1)
+                        defer { starts.deallocate() }
                         var workspace = [Float](repeating: 0, count: scratch * (splits.count - 1))
                         problem.withEpilogue(kind) { epilogue in
                             problem.a.withUnsafeBufferPointer { a in
@@ -55,16 +59,21 @@ struct PipelineTests {
                                                     a: a.baseAddress!, lda: problem.lda, skippingZerosOf: pattern,
                                                     b: b.baseAddress!, ldb: problem.ldb, c: c.baseAddress!,
                                                     ldc: problem.ldc, epilogue: epilogue, progress: progress,
-                                                    workspace: w.baseAddress! + part * scratch
-                                                ) { block in
-                                                    #expect(part == splits.count - 2)
-                                                    finishes[block] += 1
-                                                    for i in (4 * block)..<min(problem.m, 4 * block + 4) {
-                                                        for j in 0..<problem.n {
-                                                            finished[i * problem.n + j] = c[i * problem.ldc + j]
+                                                    workspace: w.baseAddress! + part * scratch,
+                                                    startingBlock: { block in
+                                                        // Each part starts each block once, in order.
+                                                        #expect(starts[part] == block)
+                                                        starts[part] += 1
+                                                    },
+                                                    finishingBlock: { block in
+                                                        #expect(part == splits.count - 2)
+                                                        finishes[block] += 1
+                                                        for i in (4 * block)..<min(problem.m, 4 * block + 4) {
+                                                            for j in 0..<problem.n {
+                                                                finished[i * problem.n + j] = c[i * problem.ldc + j]
+                                                            }
                                                         }
-                                                    }
-                                                }
+                                                    })
                                             }
                                         }
                                     }
@@ -75,6 +84,7 @@ struct PipelineTests {
                         let wrong = zip(dense, c).filter { $0.bitPattern != $1.bitPattern }.count
                         #expect(wrong == 0, "\(setting): \(wrong) elements differ")
                         #expect(finishes == [Int](repeating: 1, count: blocks), "\(setting)")
+                        #expect((0..<(splits.count - 1)).allSatisfy { starts[$0] == blocks }, "\(setting)")
                         var early = 0
                         for i in 0..<problem.m {
                             for j in 0..<problem.n

@@ -316,6 +316,45 @@ struct ByteScalingTests {
         #expect(output[indices.count * width] == -1)
     }
 
+    /// Only the given columns are written, scaled as by the whole-row gather,
+    /// and each block of four rows lists its nonzero columns among them, by
+    /// their indices in the whole row. Rows of 50 bytes, some zero; column
+    /// ranges on and off the 16-byte steps, empty, and whole.
+    @Test("gatherScaledColumns writes and lists only its columns",
+          arguments: [0..<50, 0..<16, 16..<48, 3..<37, 48..<50, 20..<20, 33..<50])
+    func gatherColumns(columns: Range<Int>) {
+        let width = 50, rows = 9
+        var rng = TestRandom(seed: 5)
+        let bytes: [UInt8] = (0..<(rows * width)).map { _ in rng.next() % 3 == 0 ? 0 : UInt8(1 + rng.next() % 255) }
+        let indices: [Int32] = [4, 0, 8, 4, 2, 7, 1]
+        var output = [Float](repeating: .nan, count: indices.count * width)
+        var whole = [Float](repeating: .nan, count: indices.count * width)
+        let pattern = NonzeroPattern.allocate(rows: indices.count, columns: width)
+        defer { pattern.deallocate() }
+        bytes.withUnsafeBufferPointer { b in
+            indices.withUnsafeBufferPointer { idx in
+                Kernels.gatherScaledColumns(columns, from: b.baseAddress!, width: width, indices: idx, into: &output,
+                                            findingNonzerosInto: pattern)
+                Kernels.gatherScaledRows(from: b.baseAddress!, width: width, indices: idx, into: &whole)
+            }
+        }
+        for r in 0..<indices.count {
+            for q in 0..<width {
+                let got = output[r * width + q]
+                if columns.contains(q) {
+                    #expect(got.bitPattern == whole[r * width + q].bitPattern, "row \(r), column \(q)")
+                } else {
+                    #expect(got.isNaN, "row \(r), column \(q) outside \(columns) was written")
+                }
+            }
+        }
+        for block in 0..<((indices.count + 3) / 4) {
+            let blockRows = (4 * block)..<min(indices.count, 4 * block + 4)
+            let expected = columns.filter { q in blockRows.contains { whole[$0 * width + q] != 0 } }
+            #expect(pattern.indices(rowBlock: block).map(Int.init) == expected, "block \(block)")
+        }
+    }
+
     @Test("gatherScaledRows maps all 256 values")
     func everyValue() {
         let bytes = (0..<256).map { UInt8($0) }

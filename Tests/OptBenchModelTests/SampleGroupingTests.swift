@@ -58,7 +58,7 @@ struct SampleGroupingTests {
                         let loader = ImageBatchLoader(images: bytes.baseAddress!, indices: idx,
                                                       next: UnsafeBufferPointer(start: nil, count: 0), inputSize: 784,
                                                       workspace: workspace, groupingKeys: grouped ? keys : nil)
-                        let rows = loader.load(0..<32, intoRow: 0)
+                        let rows = loader.load(0..<32, intoRow: 0).grouped
                         return (workspace.inputNonzeros.listedCount(rowBlocks: 8), rows)
                     }
                 }
@@ -108,6 +108,128 @@ struct GroupedEvaluationTests {
     }
 }
 
+@Suite("Gathering the input in the first layer's pipeline")
+struct PipelineGatherTests {
+    /// Image-like bytes sparse enough for the pipeline to gather them: an
+    /// object of random width and top, 90% filled, on a zero background.
+    static func objects(count: Int) -> [UInt8] {
+        var rng = SeededGenerator(seed: 17, stream: 9)
+        var images = [UInt8](repeating: 0, count: count * 784)
+        for image in 0..<count {
+            let left = 2 + rng.nextInt(below: 10), right = 16 + rng.nextInt(below: 10), top = 2 + rng.nextInt(below: 6)
+            for r in top..<26 {
+                for c in left..<right where rng.nextUnitFloat() < 0.9 {
+                    images[image * 784 + r * 28 + c] = UInt8(1 + rng.nextInt(below: 255))
+                }
+            }
+        }
+        return images
+    }
+
+    /// A workspace whose first layer runs as a pipeline of the parts
+    /// `splits`, gathering the input itself or not.
+    static func workspace(model: MLP, capacity: Int, images: [UInt8], splits: [Int], gathering: Bool) -> MLPWorkspace {
+        let workspace = MLPWorkspace(model: model, capacity: capacity)
+        if gathering {
+            images.withUnsafeBufferPointer { workspace.balanceFirstLayer(images: $0.baseAddress!, count: images.count / 784) }
+        }
+        workspace.setFirstLayerSplits(splits)
+        #expect(workspace.gathersInPipeline == gathering)
+        return workspace
+    }
+
+    @Test("dense images are gathered before the pipeline, as they may not skip zeros")
+    func denseImagesNotInPipeline() {
+        let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [16], classCount: 10))
+        let images = [UInt8](repeating: 3, count: 8 * 784)
+        let workspace = MLPWorkspace(model: model, capacity: 4)
+        images.withUnsafeBufferPointer { workspace.balanceFirstLayer(images: $0.baseAddress!, count: 8) }
+        #expect(!workspace.gathersInPipeline)
+    }
+
+    /// Evaluation, grouped, with the input gathered by the pipeline's parts
+    /// or before: the same totals, probabilities and predictions, bit for
+    /// bit (one part, two parts of 256 + 44 samples, an empty first part).
+    @Test("evaluation gives the same results", arguments: [(5, [0, 384, 784]), (32, [0, 384, 784]), (300, [0, 400, 784]),
+                                                           (32, [0, 0, 784]), (32, [0, 208, 512, 784])])
+    func sameEvaluation(batch: Int, splits: [Int]) {
+        let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [40, 20], classCount: 10))
+        let images = Self.objects(count: 60)
+        var rng = SeededGenerator(seed: UInt64(batch), stream: 8)
+        let indices: [Int32] = (0..<batch).map { _ in Int32(rng.nextInt(below: 60)) }
+        let parameters = model.initialParameters(seed: 6)
+        let grouping = images.withUnsafeBufferPointer { SampleGrouping(images: $0.baseAddress!, count: 60, rows: 28, columns: 28) }
+        func evaluate(gathering: Bool) -> (CrossEntropyTotals, [Float], [Int32]) {
+            let workspace = Self.workspace(model: model, capacity: batch, images: images, splits: splits, gathering: gathering)
+            for r in 0..<batch { workspace.labels[r] = UInt8(r % 10) }
+            let totals = images.withUnsafeBufferPointer { bytes in
+                indices.withUnsafeBufferPointer { idx in
+                    parameters.withUnsafeBufferPointer { p in
+                        model.evaluate(images: bytes.baseAddress!, indices: idx, parameters: p.baseAddress!,
+                                       workspace: workspace, grouping: grouping)
+                    }
+                }
+            }
+            return (totals, Array(UnsafeBufferPointer(start: workspace.probabilities, count: batch * 10)),
+                    Array(UnsafeBufferPointer(start: workspace.predictions, count: batch)))
+        }
+        let before = evaluate(gathering: false), inPipeline = evaluate(gathering: true)
+        #expect(inPipeline.0 == before.0)
+        let differing = zip(before.1, inPipeline.1).filter { $0.bitPattern != $1.bitPattern }.count
+        #expect(differing == 0, "\(differing) of \(before.1.count) probabilities differ")
+        #expect(inPipeline.2 == before.2)
+    }
+
+    /// Training steps with SGD applied by the pass (from the registers), one
+    /// and two hidden layers, the next batch prefetched and grouped ahead and
+    /// the parts' boundary moving between steps: the same parameters, bit
+    /// for bit.
+    @Test("training steps give the same parameters", arguments: [([40], 32), ([50, 30], 32), ([50, 30], 77), ([24], 8)])
+    func sameTraining(hidden: [Int], batch: Int) {
+        let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: hidden, classCount: 10))
+        let images = Self.objects(count: 60)
+        let grouping = images.withUnsafeBufferPointer { SampleGrouping(images: $0.baseAddress!, count: 60, rows: 28, columns: 28) }
+        func train(gathering: Bool) -> [Float] {
+            let workspace = Self.workspace(model: model, capacity: 2 * batch, images: images, splits: [0, 384, 784],
+                                           gathering: gathering)
+            var parameters = model.initialParameters(seed: 3)
+            var gradient = [Float](repeating: 0, count: model.parameterCount)
+            var updates = [Int](repeating: 0, count: model.parameterCount)
+            var rng = SeededGenerator(seed: 5, stream: 1)
+            let all: [[Int32]] = (0..<4).map { _ in (0..<batch).map { _ in Int32(rng.nextInt(below: 60)) } }
+            for step in 0..<3 {
+                let indices = all[step], following = all[step + 1]
+                // The boundary moves between steps, as the balancer moves it.
+                workspace.setFirstLayerSplits(step % 2 == 0 ? [0, 384, 784] : [0, 416, 784])
+                for r in 0..<batch { workspace.labels[r] = UInt8(indices[r] % 10) }
+                images.withUnsafeBufferPointer { bytes in
+                    indices.withUnsafeBufferPointer { idx in
+                        parameters.withUnsafeMutableBufferPointer { p in
+                            gradient.withUnsafeMutableBufferPointer { g in
+                                updates.withUnsafeMutableBufferPointer { u in
+                                    following.withUnsafeBufferPointer { next in
+                                        _ = model.lossAndGradient(
+                                            images: bytes.baseAddress!, indices: idx, parameters: p.baseAddress!,
+                                            gradients: g.baseAddress!, workspace: workspace, prefetching: next,
+                                            grouping: grouping,
+                                            update: FusedUpdateTests.DescentUpdate(parameters: p.baseAddress!,
+                                                                                   updates: u.baseAddress!))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return parameters
+        }
+        let before = train(gathering: false), inPipeline = train(gathering: true)
+        let differing = zip(before, inPipeline).filter { $0.bitPattern != $1.bitPattern }.count
+        #expect(differing == 0, "\(differing) of \(before.count) parameters differ")
+        #expect(before != model.initialParameters(seed: 3))
+    }
+}
+
 @Suite("Grouping the next batch ahead of its load")
 struct PreparedGroupingTests {
     /// The order prepared during a step is used when the next load is of those
@@ -148,7 +270,7 @@ struct PreparedGroupingTests {
                         let loader = ImageBatchLoader(images: bytes.baseAddress!, indices: idx,
                                                       next: UnsafeBufferPointer(start: nil, count: 0), inputSize: 784,
                                                       workspace: workspace, groupingKeys: keys)
-                        let grouped = loader.load(0..<32, intoRow: 0)!
+                        let grouped = loader.load(0..<32, intoRow: 0).grouped!
                         return (Array(UnsafeBufferPointer(start: grouped.order, count: 32)),
                                 Array(UnsafeBufferPointer(start: workspace.input, count: 32 * 784)), wasPrepared)
                     }
