@@ -10,7 +10,8 @@ extension Kernels {
     /// is the sum of ``sparseMatmulColumns(m:n:columnStart:columnEnd:k:a:lda:nonzeros:b:ldb:c:ldc:epilogue:accumulate:workspace:)``
     /// in the same order, so the result is the same to the last bit. The
     /// parts form a pipeline over the row blocks: part `p` waits in
-    /// `progress` for part `p − 1` to publish a block, so the parts of one
+    /// `progress` for part `p − 1` to publish a block (each of its column
+    /// panels in turn, when `progress` keeps panels), so the parts of one
     /// job must run in one ``KernelThreads/run(parts:_:)`` (on any number of
     /// threads: part `p` never runs before part `p − 1` on the same thread),
     /// after `progress.begin()`.

@@ -91,7 +91,8 @@ struct ImageBatchLoader {
     /// Prefetches the images that thread `thread` (of `threads` active ones)
     /// will gather for the part that follows the samples `part`: the batch's
     /// next part, or else the next batch's first; those of the gather's parts
-    /// it runs.
+    /// it runs or, when the pipeline gathers (``gathersInPipeline``), the
+    /// columns of every image that its parts of the pipeline gather.
     func prefetch(thread: Int, of threads: Int, after part: Range<Int>) {
         let following = followingSamples(after: part), rows = following.count
         if gathersInPipeline {
