@@ -102,7 +102,8 @@ let package = Package(
 
         .target(
             name: "OptBenchBenchmarks",
-            dependencies: ["OptBenchKernels", "OptBenchModel", "OptBenchOptimizers", "OptBenchTraining", "OptBenchData"],
+            dependencies: ["CKernelSupport", "OptBenchKernels", "OptBenchModel", "OptBenchOptimizers", "OptBenchTraining",
+                           "OptBenchData"],
             swiftSettings: numericSettings
         ),
 
@@ -128,6 +129,7 @@ let package = Package(
         // MARK: - Tests
 
         .testTarget(name: "OptBenchKernelsTests", dependencies: ["OptBenchKernels"]),
+        .testTarget(name: "OptBenchBenchmarksTests", dependencies: ["OptBenchBenchmarks", "OptBenchKernels"]),
         .testTarget(name: "OptBenchDataTests", dependencies: ["OptBenchData"]),
         .testTarget(name: "OptBenchModelTests", dependencies: ["OptBenchModel", "OptBenchKernels"]),
         .testTarget(name: "OptBenchOptimizersTests", dependencies: ["OptBenchOptimizers"]),

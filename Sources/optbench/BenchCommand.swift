@@ -92,12 +92,20 @@ struct BenchCommand: ParsableCommand {
         ]
         if !skipped.contains("epochs") {
             print("\nseconds per epoch, default experiment (55,000 samples, batch 32, validation 5,000), median of \(epochs)")
+            if KernelThreads.shared.threadCount >= 2 {
+                print("(\"round trip\": of a cache line between the two threads, before and after; a few tens of ns when")
+                print(" the two CPUs share a die, hundreds when they do not — a virtual machine's host may move them —")
+                print(" and then every two-thread step is slower)")
+            }
             for (name, optimizer) in optimizers {
+                let before = CoreToCoreLatency.roundTripNanoseconds()
                 let times = TrainingBenchmark.secondsPerEpoch(model: mlp, optimizer: optimizer, train: train,
                                                               validation: valid, epochs: epochs)
+                let after = CoreToCoreLatency.roundTripNanoseconds()
                 ours[name] = median(times)
-                print(String(format: "  %@ %6.3f s   (epochs: %@)", pad(name, 10), median(times),
-                             times.map { String(format: "%.3f", $0) }.joined(separator: ", ")))
+                print(String(format: "  %@ %6.3f s   (epochs: %@)%@", pad(name, 10), median(times),
+                             times.map { String(format: "%.3f", $0) }.joined(separator: ", "),
+                             roundTrips(before, after)))
             }
         }
         if !skipped.contains("batches") {
@@ -117,13 +125,23 @@ struct BenchCommand: ParsableCommand {
 
         if let kerasPython, !ours.isEmpty {
             print("\nKeras/TensorFlow on the same machine, same epochs (scripts/keras_reference.py)")
+            let before = CoreToCoreLatency.roundTripNanoseconds()
             let keras = try runKeras(python: kerasPython)
+            let after = CoreToCoreLatency.roundTripNanoseconds()
+            let trips = roundTrips(before, after)
+            if !trips.isEmpty { print("  Keras's run:\(trips)") }
             print("  optimizer   optbench s/epoch   keras s/epoch   speed-up")
             for (name, _) in optimizers {
                 guard let mine = ours[name], let theirs = keras[name] else { continue }
                 print(String(format: "  %@ %10.3f %16.3f %10.1f×", pad(name, 10), mine, theirs, theirs / mine))
             }
         }
+    }
+
+    /// "   round trip 55 → 330 ns" from two measurements, or nothing without them.
+    private func roundTrips(_ before: Double?, _ after: Double?) -> String {
+        guard let before, let after else { return "" }
+        return String(format: "   round trip %.0f → %.0f ns", before, after)
     }
 
     private func runKeras(python: String) throws -> [String: Double] {
