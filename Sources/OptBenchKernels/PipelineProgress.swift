@@ -2,7 +2,7 @@ import CKernelSupport
 import Foundation
 
 /// Flags through which the parts of a pipelined job tell each other which
-/// row blocks they have finished (see ``Kernels/pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``).
+/// row blocks they have finished (see ``Kernels/pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:startingBlock:finishingBlock:)``).
 ///
 /// Part `p` publishes row block `r` once its share of that block is written;
 /// part `p + 1` waits for it before it continues the block. With several

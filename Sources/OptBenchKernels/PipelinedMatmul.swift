@@ -26,7 +26,8 @@ extension Kernels {
     ///   - startingBlock: run by this part before it starts each row block
     ///     (for instance to load its rows of `A` and list their nonzeros).
     ///   - finishingBlock: run by the last part for each row block once the
-    ///     block is final (epilogue applied), before it is published.
+    ///     block is final (epilogue applied), before its last panel is
+    ///     published (the earlier panels already are).
     @inlinable
     public static func pipelinedMatmulPart(
         _ part: Int, splits: [Int],
@@ -49,8 +50,8 @@ extension Kernels {
     }
 
     /// Prepares `workspace` for part `part` of a pipelined product
-    /// (``pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``)
-    /// run block by block (``pipelinedMatmulBlock(_:splits:block:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``):
+    /// (``pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:startingBlock:finishingBlock:)``)
+    /// run block by block (``pipelinedMatmulBlock(_:splits:block:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:finishingBlock:)``):
     /// copies its rows of `B`'s columns past the last multiple of 16, zero-padded.
     @inlinable
     public static func preparePipelinedPart(_ part: Int, splits: [Int], n: Int, k: Int,
@@ -65,12 +66,14 @@ extension Kernels {
     }
 
     /// Block `block` (rows `4·block ..< 4·block + 4` of `C`) of part `part`
-    /// of ``pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``,
+    /// of ``pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:startingBlock:finishingBlock:)``,
     /// after ``preparePipelinedPart(_:splits:n:k:b:ldb:workspace:)``: waits
     /// for part `part − 1` to publish the block, adds this part's products,
     /// applies the epilogue if this is the last part, and publishes the
-    /// block. `pattern` must list the block's nonzeros by then. The last part
-    /// runs `finishingBlock(block)` before it publishes the block's last panel.
+    /// block. `pattern` must list the block's nonzeros (at least in this
+    /// part's inner range) before the call: it is read before the wait. The
+    /// last part runs `finishingBlock(block)` before it publishes the block's
+    /// last panel.
     @inlinable
     public static func pipelinedMatmulBlock(
         _ part: Int, splits: [Int], block: Int,

@@ -14,7 +14,7 @@
 /// follow.
 ///
 /// Results do not change: for any boundary each product sums the same
-/// products in the same order (see ``Kernels/pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``).
+/// products in the same order (see ``Kernels/pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:startingBlock:finishingBlock:)``).
 public struct FirstLayerBalancer {
     /// Part 0's finish minus part 1's, smoothed over steps (nanoseconds).
     public private(set) var smoothedLag = 0.0

@@ -24,7 +24,9 @@ struct ImageBatchLoader {
     /// gather them (``PipelineGather``).
     ///
     /// With grouping keys and `row` 0, the samples are gathered in grouped
-    /// order, which is returned (it lives in the workspace until the next load).
+    /// order, which is returned (it lives in the workspace until the next load
+    /// or ``prepareGrouping(after:)``, whichever comes first: the gradient job
+    /// prepares the next order after the pipeline that gathers with it).
     /// The order is the one ``prepareGrouping(after:)`` left when it is for
     /// these very samples.
     func load(_ part: Range<Int>, intoRow row: Int) -> (grouped: GroupedRows?, gather: PipelineGather?) {

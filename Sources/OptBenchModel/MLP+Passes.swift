@@ -75,7 +75,8 @@ extension MLP {
 
     /// The forward pass of the samples `rows` (its start a multiple of
     /// ``Kernels/sparseRows``). `inputZerosFound`: the caller has just found
-    /// the zeros of these rows of the input (as it loaded them).
+    /// the zeros of these rows of the input (as it loaded them), or the
+    /// pipeline will (`gathering`).
     ///
     /// When the first layer skips zeros and its inputs are split into several
     /// parts (``MLPWorkspace/firstLayerSplits``), its product runs as a
@@ -167,12 +168,13 @@ extension MLP {
     /// The first layer's forward product `act(X·W₁ + b₁)` of `m` samples as a
     /// pipeline: thread `t` adds the inputs `firstLayerSplits[t] ..< [t+1]`
     /// of each block of four samples to the sums thread `t − 1` left (see
-    /// ``Kernels/pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``),
+    /// ``Kernels/pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:startingBlock:finishingBlock:)``),
     /// with the same result as one product. With `transposingInput`, thread
     /// `t` also transposes those columns of `X` (before its share when it has
     /// to wait for the thread before it, after it otherwise). The threads
-    /// hand each other the blocks panel by panel (64 columns), so a thread
-    /// waits at most a panel's time for the one before it.
+    /// hand each other the blocks panel by panel (the zero-skipping kernel's
+    /// column tiles: 64 columns, then 32, 16 or fewer), so a thread waits at
+    /// most a panel's time for the one before it.
     ///
     /// With `next` (two parts on at least two threads), the two parts then
     /// compute the second layer's product `act(A₁·W₂ + b₂)` as a pipeline of
@@ -289,7 +291,9 @@ extension MLP {
     /// ``lossAndGradient(parameters:gradients:batch:workspace:)`` for the
     /// images `indices` of `images` (bytes, ``inputSize`` per image): each part
     /// of the batch is loaded (as ``loadBatch(images:indices:workspace:)``
-    /// does) just before it is passed forward, while it fits in cache. The
+    /// does) just before it is passed forward, while it fits in cache — or,
+    /// when the first layer's pipeline gathers its input
+    /// (``MLPWorkspace/gathersInPipeline``), by the pipeline's parts. The
     /// labels are in `workspace.labels` already.
     ///
     /// `grouping`: keys of `images` (``SampleGrouping``) by which each part's
@@ -601,7 +605,8 @@ extension MLP {
 
     /// ``evaluate(parameters:batch:workspace:)`` of the images `indices` of
     /// `images` (bytes, ``inputSize`` per image), each part of the batch
-    /// loaded as ``loadBatch(images:indices:workspace:)`` does and, with
+    /// loaded as ``loadBatch(images:indices:workspace:)`` does (or by the
+    /// first layer's pipeline, when it gathers its input) and, with
     /// `grouping`, its samples ordered for the first layer's product as in
     /// training (``SampleGrouping``): the same results to the last bit. The
     /// labels are in `workspace.labels` already.

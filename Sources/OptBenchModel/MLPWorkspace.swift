@@ -31,8 +31,9 @@ public final class MLPWorkspace {
     /// Floats of `kernelScratch` per thread.
     let scratchPerThread: Int
     /// Where the input is nonzero, per block of four rows (for the whole
-    /// batch), and where a part's transposed input is: the first layer's
-    /// products skip the zeros.
+    /// batch; not written when the pipeline gathers the input, see
+    /// ``inputNonzerosOfParts``), and where a part's transposed input is:
+    /// the first layer's products skip the zeros.
     let inputNonzeros: NonzeroPattern
     /// When the first layer's pipeline gathers the input itself
     /// (``gathersInPipeline``): each part's nonzeros, in its own columns.
@@ -44,7 +45,10 @@ public final class MLPWorkspace {
     /// rather than by a job of its own before it. Set by
     /// ``balanceFirstLayer(images:count:)`` when the images are sparse enough
     /// that the first layer always skips their zeros (the pipeline is the
-    /// zero-skipping product): so no line of the input passes between the
+    /// zero-skipping product, even for a part that is nonzero almost
+    /// everywhere; it gives the dense product's results up to the sign of a
+    /// zero sum while the weights are finite, so only a diverging run could
+    /// be reported a step apart): so no line of the input passes between the
     /// cores, and a step has one job fewer. Part 0, which the others wait
     /// for, gathers each block of four rows just before it computes it; the
     /// others gather all their columns first. Measured in one process
@@ -62,7 +66,7 @@ public final class MLPWorkspace {
     /// The rows of the first layer's weights that each part (a thread, when
     /// there are enough) owns in a training step: part `t` computes the first
     /// layer's forward product over the inputs `firstLayerSplits[t] ..<
-    /// firstLayerSplits[t+1]` (a pipeline, ``Kernels/pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:)``),
+    /// firstLayerSplits[t+1]` (a pipeline, ``Kernels/pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:startingBlock:finishingBlock:)``),
     /// transposes those columns of the input, and computes and applies the
     /// gradient of those weight rows, so that they stay in its core's cache.
     /// Increasing, from 0 to the input size, the inner ones multiples of 16;

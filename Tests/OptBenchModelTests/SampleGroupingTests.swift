@@ -153,7 +153,8 @@ struct PipelineGatherTests {
     @Test("evaluation gives the same results", arguments: [(5, [0, 384, 784]), (32, [0, 384, 784]), (300, [0, 400, 784]),
                                                            (32, [0, 0, 784]), (32, [0, 208, 512, 784])])
     func sameEvaluation(batch: Int, splits: [Int]) {
-        let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [40, 20], classCount: 10))
+        // 70 first-layer units: two panels (64 + 6) handed from part to part.
+        let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [70, 20], classCount: 10))
         let images = Self.objects(count: 60)
         var rng = SeededGenerator(seed: UInt64(batch), stream: 8)
         let indices: [Int32] = (0..<batch).map { _ in Int32(rng.nextInt(below: 60)) }
@@ -183,8 +184,10 @@ struct PipelineGatherTests {
     /// Training steps with SGD applied by the pass (from the registers), one
     /// and two hidden layers, the next batch prefetched and grouped ahead and
     /// the parts' boundary moving between steps: the same parameters, bit
-    /// for bit.
-    @Test("training steps give the same parameters", arguments: [([40], 32), ([50, 30], 32), ([50, 30], 77), ([24], 8)])
+    /// for bit. 300 samples are two parts of the batch (256 + 44), each
+    /// gathered into the first rows in turn.
+    @Test("training steps give the same parameters",
+          arguments: [([40], 32), ([50, 30], 32), ([50, 30], 77), ([24], 8), ([70, 30], 300)])
     func sameTraining(hidden: [Int], batch: Int) {
         let model = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: hidden, classCount: 10))
         let images = Self.objects(count: 60)
