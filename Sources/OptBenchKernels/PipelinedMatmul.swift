@@ -129,12 +129,18 @@ extension Kernels {
     public static func pipelinePanels(columns n: Int) -> Int {
         var panels = 0, j = 0
         while j < n {
-            let remaining = n &- j
+            j &+= panelWidth(remaining: n &- j)
             panels &+= 1
-            if remaining > 32 && remaining < 48 { break }
-            j &+= remaining >= 64 ? 64 : remaining >= 32 ? 32 : min(16, remaining)
         }
         return max(panels, 1)
+    }
+
+    /// The width of the next column panel of the zero-skipping row kernel
+    /// when `remaining` columns are left: 64, 32, 16 or fewer, or all of
+    /// them when 33 to 47 are left (32 and the narrow rest in one pass).
+    @inlinable @inline(__always)
+    static func panelWidth(remaining: Int) -> Int {
+        remaining > 32 && remaining < 48 ? remaining : remaining >= 64 ? 64 : remaining >= 32 ? 32 : min(16, remaining)
     }
 
     /// The rows `rows` of `A[·×k]·B[k×n]`, skipping the zeros of `A` that
@@ -238,17 +244,16 @@ extension Kernels {
     ) {
         var j = 0, panel = 0
         while j < n {
-            let remaining = n &- j
+            let width = panelWidth(remaining: n &- j)
             beforePanel(panel)
-            if remaining > 32 && remaining < 48 {
+            if width > 32 && width < 48 {
                 // 32 columns and the narrow last ones in one pass.
-                sparseKernel4x32PlusNarrow(rows: rows, narrow: remaining &- 32, listed: listed, a: a, lda: lda,
+                sparseKernel4x32PlusNarrow(rows: rows, narrow: width &- 32, listed: listed, a: a, lda: lda,
                                            b: b + j, ldb: ldb, panel: narrowPanel, c: c + j, ldc: ldc,
                                            accumulate: accumulate, sink: sink, column: j)
                 afterPanel(panel, j..<n)
                 return
             }
-            let width = remaining >= 64 ? 64 : remaining >= 32 ? 32 : min(16, remaining)
             sparseTile(width: width, rows: rows, listed: listed, a: a, lda: lda,
                        b: width < lanes ? narrowPanel : b + j, ldb: width < lanes ? lanes : ldb,
                        c: c + j, ldc: ldc, accumulate: accumulate, tile: tile, sink: sink, column: j)

@@ -39,7 +39,7 @@ struct ImageBatchLoader {
             grouped = GroupedRows(order: workspace.groupOrder, position: workspace.groupPosition)
         }
         if gathersInPipeline {
-            return (grouped, PipelineGather(images: images, samples: samples, into: workspace.input + row * inputSize))
+            return (grouped, PipelineGather(images: images, samples: samples))
         }
         Kernels.parallelGatherScaledRows(
             from: images, width: inputSize, indices: samples,
@@ -118,10 +118,11 @@ struct ImageBatchLoader {
 
 /// The samples of a part that the first layer's pipeline job gathers itself
 /// (``ImageBatchLoader/gathersInPipeline``): each part converts its columns
-/// of these images (``MLPWorkspace/firstLayerSplits``) into `into` and lists
-/// their nonzeros in its pattern (``MLPWorkspace/inputNonzerosOfParts``).
+/// of these images (``MLPWorkspace/firstLayerSplits``) into the part's rows
+/// of the workspace's input and lists their nonzeros in its pattern
+/// (``MLPWorkspace/inputNonzerosOfParts``).
 struct PipelineGather {
-    /// The images (``MLP/inputSize`` bytes each), the samples in the order
-    /// of the part's rows, and the part's first row of the input.
-    let images: UnsafePointer<UInt8>, samples: UnsafeBufferPointer<Int32>, into: UnsafeMutablePointer<Float>
+    /// The images (``MLP/inputSize`` bytes each), and the samples in the
+    /// order of the part's rows.
+    let images: UnsafePointer<UInt8>, samples: UnsafeBufferPointer<Int32>
 }

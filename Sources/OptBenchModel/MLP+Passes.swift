@@ -103,8 +103,7 @@ extension MLP {
         let m = rows.count, first = rows.lowerBound
         precondition(first % Kernels.sparseRows == 0, "a part starts at a multiple of \(Kernels.sparseRows) rows")
         precondition(grouped == nil || (first == 0 && m <= Self.samplesPerPart), "a grouped part is loaded at row 0")
-        precondition(gathering == nil || (workspace.firstLayerSplits.count > 2 && gathering!.into == workspace.input + first * inputSize),
-                     "the pipeline gathers a part into its rows of the input")
+        precondition(gathering == nil || workspace.firstLayerSplits.count > 2, "only a pipeline of several parts gathers")
         let pattern = workspace.inputNonzeros.dropping(rowBlocks: first / Kernels.sparseRows)
         var listed = 0
         if gathering != nil {
@@ -188,7 +187,8 @@ extension MLP {
     /// in batch order once they are final.
     ///
     /// `gathering`: each part first gathers its columns of the input itself
-    /// (into `input`) and lists their nonzeros in its own pattern
+    /// (into `input`, which is writable: the part's rows of the workspace's
+    /// input) and lists their nonzeros in its own pattern
     /// (``MLPWorkspace/inputNonzerosOfParts``), used instead of `pattern`.
     func firstLayerPipeline(m: Int, input: UnsafePointer<Float>, pattern: NonzeroPattern,
                             parameters: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
@@ -209,7 +209,7 @@ extension MLP {
                     // Part 0, which the others wait for, gathers each block just before it; the others
                     // all of their columns first, while part 0 starts.
                     pattern = workspace.inputNonzerosOfParts[part]
-                    if part > 0 { gather(gathering, rows: 0..<m, part: part, splits: splits) }
+                    if part > 0 { gather(gathering, rows: 0..<m, columns: splits[part]..<splits[part + 1], into: pattern) }
                 }
                 if transposingInput && part > 0 { transposeColumns(part, splits: splits) }
                 Kernels.pipelinedMatmulPart(part, splits: splits, m: m, n: layer.outputs, k: layer.inputs,
@@ -221,7 +221,7 @@ extension MLP {
                                                 guard part == 0, let gathering else { return }
                                                 let first = block * Kernels.sparseRows
                                                 gather(gathering, rows: first..<min(m, first + Kernels.sparseRows),
-                                                       part: part, splits: splits)
+                                                       columns: splits[part]..<splits[part + 1], into: pattern)
                                             },
                                             finishingBlock: { block in
                                                 next?.finish(block: block, m: m, input: output, workspace: workspace,
@@ -234,14 +234,14 @@ extension MLP {
                              restoring: restoring)
             }
 
-            /// Gathers the rows `rows` (whole blocks) of part `part`'s columns of the input, and
-            /// lists their nonzeros in its pattern.
-            func gather(_ gathering: PipelineGather, rows: Range<Int>, part: Int, splits: [Int]) {
+            /// Gathers the rows `rows` (whole blocks) of the input's columns `columns` into `input`,
+            /// and lists their nonzeros in those row blocks of `pattern`.
+            func gather(_ gathering: PipelineGather, rows: Range<Int>, columns: Range<Int>, into pattern: NonzeroPattern) {
                 Kernels.gatherScaledColumns(
-                    splits[part]..<splits[part + 1], from: gathering.images, width: layer.inputs,
+                    columns, from: gathering.images, width: layer.inputs,
                     indices: UnsafeBufferPointer(rebasing: gathering.samples[rows]),
-                    into: gathering.into + rows.lowerBound * layer.inputs,
-                    findingNonzerosInto: workspace.inputNonzerosOfParts[part].dropping(rowBlocks: rows.lowerBound / Kernels.sparseRows))
+                    into: UnsafeMutablePointer(mutating: input) + rows.lowerBound * layer.inputs,
+                    findingNonzerosInto: pattern.dropping(rowBlocks: rows.lowerBound / Kernels.sparseRows))
             }
 
             func transposeColumns(_ part: Int, splits: [Int]) {
