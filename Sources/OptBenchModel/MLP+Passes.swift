@@ -858,12 +858,28 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
     /// `threads − 1` also sorts them for grouping).
     let threads: Int
 
+    /// With the second layer split by units (``MLPWorkspace/secondLayerSplits``
+    /// `= [0, u, H]`), the second layer's backward job left `δ₁`'s columns
+    /// `0 ..< u` in part 0's cache and `u ..< H` in part 1's, and each part's
+    /// rows of `∂W₁` need all of them at once: asks for the other part's
+    /// columns (32 rows of about 150 values) before the kernel starts, so
+    /// that they cross between the cores together rather than as the kernel
+    /// reaches them (in-process A/B: about −1 µs a step, most when the
+    /// round trip between the cores is long).
+    func prefetchOtherDelta(part: Int) {
+        guard workspace.secondLayerSplits.count == 3 else { return }
+        let u = workspace.secondLayerSplits[1], columns = part == 0 ? u..<n : 0..<u
+        guard !columns.isEmpty else { return }
+        for r in 0..<m { optbench_prefetch(delta + r * n + columns.lowerBound, columns.count * 4) }
+    }
+
     func run(part: Int) {
         let splits = workspace.firstLayerSplits, parts = splits.count - 1
         let rows = splits[part]..<splits[part + 1]
         let weights = gradients  // the first layer's weights lead the parameter vector
         if part < threads { loader?.prefetch(thread: part, of: threads, after: samples) }
         if part == threads - 1 { loader?.prepareGrouping(after: samples) }
+        if parts == 2 && threads == 2 { prefetchOtherDelta(part: part) }
         guard let update else {
             guard !rows.isEmpty else { return }
             Kernels.sparseMatmulColumns(
