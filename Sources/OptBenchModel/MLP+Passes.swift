@@ -862,7 +862,7 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
     /// `= [0, u, H]`), the second layer's backward job left `δ₁`'s columns
     /// `0 ..< u` in part 0's cache and `u ..< H` in part 1's, and each part's
     /// rows of `∂W₁` need all of them at once: asks for the other part's
-    /// columns (32 rows of about 150 values) before the kernel starts, so
+    /// columns (`m` rows of about 150 values) before the kernel starts, so
     /// that they cross between the cores together rather than as the kernel
     /// reaches them (in-process A/B: about −1 µs a step, most when the
     /// round trip between the cores is long).
@@ -870,7 +870,9 @@ private struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
         guard workspace.secondLayerSplits.count == 3 else { return }
         let u = workspace.secondLayerSplits[1], columns = part == 0 ? u..<n : 0..<u
         guard !columns.isEmpty else { return }
-        for r in 0..<m { optbench_prefetch(delta + r * n + columns.lowerBound, columns.count * 4) }
+        for r in 0..<m {
+            optbench_prefetch(delta + r * n + columns.lowerBound, columns.count * MemoryLayout<Float>.stride)
+        }
     }
 
     func run(part: Int) {
