@@ -20,20 +20,8 @@ extension Kernels {
         indices: UnsafeBufferPointer<Int32>,
         into output: UnsafeMutablePointer<Float>
     ) {
-        for (r, index) in indices.enumerated() {
-            let source = bytes + Int(index) &* width
-            let target = output + r &* width
-            var q = 0
-            while q &+ 16 <= width {
-                let scaled = SIMD16<Float>(optbench_scale_bytes16(source + q))
-                UnsafeMutableRawPointer(target + q).storeBytes(of: scaled, as: SIMD16<Float>.self)
-                q &+= 16
-            }
-            while q < width {
-                target[q] = Float(source[q]) / 255
-                q &+= 1
-            }
-        }
+        gatherScaledColumns(0..<width, from: bytes, width: width, indices: indices, into: output,
+                            findingNonzerosInto: nil)
     }
 
     /// ``gatherScaledRows(from:width:indices:into:)`` of the columns `columns`
