@@ -50,6 +50,11 @@ public struct MatrixProductTiming: Sendable {
     public var product: MatrixProductCase
     public var secondsPerCall: Double
     public var gflops: Double { product.flops / secondsPerCall / 1e9 }
+
+    public init(product: MatrixProductCase, secondsPerCall: Double) {
+        self.product = product
+        self.secondsPerCall = secondsPerCall
+    }
 }
 
 public enum MatrixProductBenchmark {

@@ -9,7 +9,12 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure matrix-product throughput, seconds per epoch, samples per second and peak memory.",
         discussion: """
-            Prints GFLOP/s of each matrix product of a training step (batch 32 and 256), seconds \
+            Prints the CPU, the features detected and the kernel path chosen (OPTBENCH_KERNELS \
+            overrides it), one core's peak GFLOP/s on each path (a register-only FMA loop), GFLOP/s \
+            of each matrix product of a training step (batch 32 and 256) and, for the plain \
+            products on one thread, the fraction of the peak; with --python, also runs \
+            scripts/matmul_reference.py (numpy float32 matmul on one thread) on the same shapes and \
+            prints OpenBLAS's GFLOP/s and the ratio per shape. Then seconds \
             per epoch of the default experiment for each optimizer (median over --epochs), training \
             samples per second for batch sizes 1 to 4096, and the peak memory of the process. With \
             --keras-python, also runs scripts/keras_reference.py with that Python for the same \
@@ -28,10 +33,22 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("keras-python"), help: "A Python with TensorFlow and Keras, to time the same epochs in Keras.")
     var kerasPython: String?
 
+    @Option(name: .customLong("python"),
+            help: "A Python with numpy, to time OpenBLAS's single-thread sgemm on the same products.")
+    var python: String?
+
     @Option(name: .customLong("skip"), help: "Comma-separated parts to skip: products, epochs, batches.")
     var skip = ""
 
     func validate() throws {
+        if let python {
+            guard FileManager.default.isExecutableFile(atPath: python) else {
+                throw ValidationError("--python: \(python) is not an executable file")
+            }
+            guard !skip.split(separator: ",").contains("products") else {
+                throw ValidationError("--python compares the matrix products; do not --skip products")
+            }
+        }
         guard epochs >= 1 else { throw ValidationError("--epochs: must be at least 1, got \(epochs)") }
         guard seconds.isFinite && seconds > 0 else { throw ValidationError("--seconds: must be a finite number > 0, got \(seconds)") }
         if let kerasPython {
@@ -47,12 +64,31 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let skipped = Set(skip.split(separator: ",").map(String.init))
         let mlp = MLP(MLPArchitecture(inputSize: 784, hiddenSizes: [300, 100], classCount: 10))
+        let cpu = CPUReport.current()
+        cpu.lines.forEach { print($0) }
         print("threads: \(KernelThreads.shared.threadCount) (set OPTBENCH_THREADS to change)")
+        print("\none core's peak (a register-only loop of independent FMA chains), GFLOP/s")
+        var peaks: [BenchKernelPath: Double] = [:]
+        for path in BenchKernelPath.allCases {
+            let peak = KernelThreads(threadCount: 1).withPinnedCaller { PeakFlops.gigaflops(path: path, minimumSeconds: seconds) }
+            peaks[path] = peak
+            let value = peak.map { String(format: "%7.1f", $0) } ?? "not supported by this CPU"
+            print("  \(pad(path.rawValue, 10)) \(value)\(path == cpu.chosenPath ? "   (the kernels' path)" : "")")
+        }
         // Loaded first: the first layer's products are also timed on real images.
         let (dataset, _) = try Dataset.load(.fashionMNIST, dataDirectory: dataDir)
         let (valid, train) = dataset.train.split(at: 5000)
         if !skipped.contains("products") {
             let single = KernelThreads(threadCount: 1)
+            let plainShapes = [32, 256].flatMap { MatrixProductBenchmark.cases(model: mlp, batch: $0).map(\.shape) }
+            var reference: MatmulReferenceResult? = nil
+            if let python {
+                // First, so that a Python that cannot run stops the bench before the long timings.
+                fflush(nil)
+                reference = try MatmulReference.run(python: python, script: scriptPath("matmul_reference.py"),
+                                                    shapes: plainShapes, seconds: seconds)
+            }
+            var plainOnOneThread: [MatrixProductTiming] = []
             print("\nmatrix products of one training step, GFLOP/s on 1 thread and on \(KernelThreads.shared.threadCount)")
             print("(\"zeros skipped\": on the first training images, skipping the columns where 4 rows of A are 0;")
             print(" \"pipeline\", \"owned rows\": split among threads by the rows of W₁ each thread owns, as training does;")
@@ -74,6 +110,7 @@ struct BenchCommand: ParsableCommand {
                     let trained = product.sparseInput == nil
                         ? !zeroSkipping.contains { $0.m == product.m && $0.n == product.n && $0.k == product.k }
                         : MatrixProductBenchmark.skipsZerosInTraining(product) && trainedSplit(product.split)
+                    if product.sparseInput == nil { plainOnOneThread.append(one) }
                     if trained {
                         total.one += one.secondsPerCall
                         total.all += all.secondsPerCall
@@ -85,6 +122,9 @@ struct BenchCommand: ParsableCommand {
                 print(String(format: "  %@ %7.1f %7.1f GFLOP/s  %9.2f µs", pad("one step as trained (*), batch \(batch)", 64),
                              flops / total.one / 1e9, flops / total.all / 1e9, total.all * 1e6))
             }
+            printComparison(ProductComparison.rows(timings: plainOnOneThread, peakGflops: peaks[cpu.chosenPath] ?? nil,
+                                                   reference: reference),
+                            path: cpu.chosenPath, peak: peaks[cpu.chosenPath] ?? nil, reference: reference)
         }
         var ours: [String: Double] = [:]
         let optimizers: [(String, any GradientOptimizer)] = [
@@ -144,9 +184,38 @@ struct BenchCommand: ParsableCommand {
         return String(format: "   round trip %.0f → %.0f ns", before, after)
     }
 
+    /// The plain products on one thread: GFLOP/s, fraction of the peak, OpenBLAS's GFLOP/s and the ratio.
+    private func printComparison(_ rows: [ProductComparison], path: BenchKernelPath, peak: Double?,
+                                 reference: MatmulReferenceResult?) {
+        let peakText = peak.map { String(format: "%.1f GFLOP/s", $0) } ?? "not measured"
+        print("\nplain products on 1 thread (with their epilogues; numpy's matmul has none), against one core's peak")
+        print("on the kernels' path (\(path.rawValue), \(peakText)) and OpenBLAS's single-thread sgemm on the same shape")
+        if let reference {
+            let removed = reference.removedEnvironment.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\($0.value ?? "(unset)")" }.joined(separator: ", ")
+            print("(OpenBLAS: numpy \(reference.numpy), \(reference.blas.name) \(reference.blas.version), kernel "
+                  + "\(reference.kernel), \(reference.threads.map { "\($0) thread" + ($0 == 1 ? "" : "s") } ?? "threads unknown")"
+                  + (removed.isEmpty ? "" : "; removed from its environment: \(removed)") + ")")
+        } else {
+            print("(OpenBLAS not measured: pass --python PATH, a Python with numpy)")
+        }
+        print("  \(pad("product", 56)) GFLOP/s  of peak  OpenBLAS    ratio")
+        for row in rows {
+            let fraction = row.fractionOfPeak.map { String(format: "%7.2f", $0) } ?? "      —"
+            let theirs = row.openBLASGflops.map { String(format: "%9.1f", $0) } ?? "        —"
+            let ratio = row.ratio.map { String(format: "%8.2f×", $0) } ?? "        —"
+            print("  \(pad(row.name, 56)) \(String(format: "%7.1f", row.gflops))  \(fraction) \(theirs) \(ratio)")
+        }
+    }
+
+    /// The path of `name` in the package's `scripts` folder.
+    private func scriptPath(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/\(name)").path
+    }
+
     private func runKeras(python: String) throws -> [String: Double] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/keras_reference.py").path
+        let script = scriptPath("keras_reference.py")
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("optbench-keras-\(getpid()).json").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)

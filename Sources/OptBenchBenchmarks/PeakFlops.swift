@@ -1,0 +1,28 @@
+import CKernelSupport
+
+/// One core's peak rate of fused multiply-adds on each kernel path, measured
+/// with a loop that keeps independent FMA chains in registers and touches no
+/// memory (`optbench_peak_fma_loop` in `CKernelSupport`, `peak_flops.h`).
+///
+/// It is the ceiling a matrix product on that path can reach on one thread:
+/// a product's GFLOP/s divided by it is the fraction of the core it uses.
+/// Counting: one FMA on a vector of `L` floats is `2L` floating-point
+/// operations, the same convention as a product's `2·m·n·k`.
+public enum PeakFlops {
+    /// Rounds of the loop per call: long enough that the call's overhead is
+    /// negligible, short enough that ``Stopwatch`` batches many calls.
+    static let iterationsPerCall = 1 << 16
+
+    /// GFLOP/s of the calling thread on `path`, the median over at least
+    /// `minimumSeconds` of calls; nil when this CPU cannot run `path`.
+    public static func gigaflops(path: BenchKernelPath, minimumSeconds: Double = 0.3) -> Double? {
+        guard path.isSupported else { return nil }
+        var sink: Float = 0
+        var flopsPerCall = 0.0
+        let seconds = Stopwatch.measure(minimumSeconds: minimumSeconds) {
+            flopsPerCall = optbench_peak_fma_loop(path.cValue, iterationsPerCall, &sink)
+        }
+        guard flopsPerCall > 0, seconds > 0 else { return nil }
+        return flopsPerCall / seconds / 1e9
+    }
+}
