@@ -133,7 +133,7 @@ let package = Package(
         .testTarget(name: "OptBenchDataTests", dependencies: ["OptBenchData"]),
         .testTarget(name: "OptBenchModelTests", dependencies: ["OptBenchModel", "OptBenchKernels"]),
         .testTarget(name: "OptBenchOptimizersTests", dependencies: ["OptBenchOptimizers"]),
-        .testTarget(name: "OptBenchEvaluationTests", dependencies: ["OptBenchEvaluation"], exclude: ["make_fixtures.py"]),
+        .testTarget(name: "OptBenchEvaluationTests", dependencies: ["OptBenchEvaluation"]),
         .testTarget(name: "OptBenchExperimentTests", dependencies: ["OptBench"]),
         .testTarget(name: "OptBenchCLITests", dependencies: ["optbench", "OptBench"]),
         .testTarget(name: "OptBenchTrainingTests", dependencies: ["OptBenchTraining", "OptBenchData"]),

@@ -1,7 +1,7 @@
 import Testing
 
 /// One expected `classification_report` from scikit-learn (see
-/// `make_fixtures.py`, which generates `ReportFixtures.swift`).
+/// `scripts/make_report_fixtures.py`, which generates `ReportFixtures.swift`).
 struct ReportFixture: Sendable, CustomTestStringConvertible {
     /// scikit-learn's exact averages, as Python `repr` strings.
     struct Averages: Sendable {
