@@ -226,6 +226,41 @@ struct ResultsFileTests {
         }
     }
 
+    @Test("every key is snake_case, and a file with the previous version's camelCase keys still reads")
+    func keyStyle() throws {
+        let dataset = syntheticDataset(trainCount: 60, testCount: 20)
+        let result = try Experiment(configuration: smallConfiguration(optimizers: "sgd,adam", epochs: 1, validationSize: 10))
+            .run(dataset: dataset, source: "memory")
+        let data = try ResultsFile.encode(result)
+        let keys = allKeys(in: try JSONSerialization.jsonObject(with: data))
+        #expect(keys.contains("weight_offset") && keys.contains("bias_offset") && keys.contains("val_loss"))
+        let notSnakeCase = keys.filter { $0.contains(where: \.isUppercase) }
+        #expect(notSnakeCase.isEmpty, "keys not in snake_case: \(notSnakeCase.sorted())")
+
+        let temporary = TemporaryDirectory()
+        try AtomicFile.write(data, to: temporary.file("results.json"))
+        #expect(try ResultsFile.read(path: temporary.file("results.json")) == result)
+
+        // The previous version wrote the layers' offsets in camelCase.
+        let previous = try #require(String(data: data, encoding: .utf8))
+            .replacingOccurrences(of: "\"weight_offset\"", with: "\"weightOffset\"")
+            .replacingOccurrences(of: "\"bias_offset\"", with: "\"biasOffset\"")
+        #expect(previous.contains("\"weightOffset\"") && !previous.contains("weight_offset"))
+        try AtomicFile.write(previous, to: temporary.file("previous.json"))
+        #expect(try ResultsFile.read(path: temporary.file("previous.json")) == result)
+    }
+
+    /// Every key of every object in a decoded JSON value.
+    private func allKeys(in value: Any) -> Set<String> {
+        if let object = value as? [String: Any] {
+            return object.reduce(into: Set(object.keys)) { $0.formUnion(allKeys(in: $1.value)) }
+        }
+        if let array = value as? [Any] {
+            return array.reduce(into: Set<String>()) { $0.formUnion(allKeys(in: $1)) }
+        }
+        return []
+    }
+
     @Test("non-finite numbers survive a round trip")
     func nonFinite() throws {
         let dataset = syntheticDataset(trainCount: 60, testCount: 20)
