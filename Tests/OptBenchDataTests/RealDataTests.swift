@@ -6,7 +6,7 @@ import Testing
 private let realFashionMNIST = "/usr/share/datasets/fashion-mnist"
 private let hasRealFashionMNIST = FileManager.default.fileExists(atPath: realFashionMNIST)
 
-@Suite("Real Fashion-MNIST files")
+@Suite("Real Fashion-MNIST files", .tags(.slow), .skippedInQuickRuns)
 struct RealDataTests {
     @Test(
         "loads Fashion-MNIST from /usr/share/datasets and matches the published checksums",

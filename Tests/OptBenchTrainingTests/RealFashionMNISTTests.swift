@@ -15,7 +15,7 @@ private let realData: (dataset: Dataset, location: DatasetLocation)? = {
     return (dataset, location)
 }()
 
-@Suite("Real Fashion-MNIST", .enabled(if: realData != nil, "the Fashion-MNIST files are not installed (apt-get install dataset-fashion-mnist)"))
+@Suite("Real Fashion-MNIST", .tags(.slow), .skippedInQuickRuns, .enabled(if: realData != nil, "the Fashion-MNIST files are not installed (apt-get install dataset-fashion-mnist)"))
 struct RealFashionMNISTTests {
     @Test("the reference split has the reference shapes")
     func shapes() throws {
@@ -50,7 +50,7 @@ struct RealFashionMNISTTests {
 /// experiment with SGD, seed 42, gives exactly the numbers of the README's run
 /// (its first history row). Pinned to Linux on x86-64, where those numbers were
 /// produced (other platforms' `exp`/`log` may round differently).
-@Suite("Golden first epoch", .enabled(if: realData != nil && goldenPlatform, "needs the real data on Linux x86-64"))
+@Suite("Golden first epoch", .tags(.slow), .skippedInQuickRuns, .enabled(if: realData != nil && goldenPlatform, "needs the real data on Linux x86-64"))
 struct GoldenEpochTests {
     @Test("SGD, seed 42, epoch 1 of the default experiment: the README's numbers, bit for bit")
     func firstEpochOfTheDefaultExperiment() throws {
