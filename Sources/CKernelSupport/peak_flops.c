@@ -88,9 +88,23 @@ static double peak_portable(long iterations, float *sink) {
     return 2.0 * PEAK_PORTABLE_CHAINS * (double)iterations;
 }
 
+/// Whether this CPU can run `path`, asked once per path: the question runs
+/// CPUID, which a virtual machine's hypervisor answers slowly enough to
+/// lower the rate of a short loop. 0 unknown, 1 no, 2 yes.
+static int path_supported(optbench_kernel_path path) {
+    static int known[3];
+    if ((unsigned)path > OPTBENCH_PATH_AVX512) return 0;
+    int state = __atomic_load_n(&known[path], __ATOMIC_RELAXED);
+    if (state == 0) {
+        state = optbench_cpu_supports_path(path) ? 2 : 1;
+        __atomic_store_n(&known[path], state, __ATOMIC_RELAXED);
+    }
+    return state == 2;
+}
+
 double optbench_peak_fma_loop(optbench_kernel_path path, long iterations, float *sink) {
     *sink = 0;
-    if (iterations <= 0 || !optbench_cpu_supports_path(path)) return 0;
+    if (iterations <= 0 || !path_supported(path)) return 0;
     switch (path) {
 #if defined(__x86_64__)
     case OPTBENCH_PATH_AVX512:

@@ -56,10 +56,12 @@ public struct MatmulReferenceResult: Decodable, Sendable {
     /// Variables the script removed from its environment before loading
     /// numpy, with the values they had (nil: not set).
     public var removedEnvironment: [String: String?]
+    /// How each shape's calls were summed up: "median" or "fastest" (``Stopwatch/Statistic``).
+    public var statistic: String
     public var shapes: [Timing]
 
     enum CodingKeys: String, CodingKey {
-        case numpy, blas, kernel, threads, shapes
+        case numpy, blas, kernel, threads, statistic, shapes
         case removedEnvironment = "removed_environment"
     }
 
@@ -124,17 +126,18 @@ public enum MatmulReferenceError: Error, Equatable, CustomStringConvertible {
 /// Runs `scripts/matmul_reference.py` in a child process and reads its JSON.
 public enum MatmulReference {
     /// Runs `script` with `python` on `shapes`, timing each for at least
-    /// `seconds`, and returns what it measured.
+    /// `seconds` by `statistic`, and returns what it measured.
     ///
     /// The script pins the BLAS to one thread and removes
     /// `OPENBLAS_CORETYPE`/`OPENBLAS_L2_SIZE` in its own process; this
     /// process's environment is unchanged. Its stderr is kept for the error.
     public static func run(python: String, script: String, shapes: [MatrixShape],
-                           seconds: Double) throws(MatmulReferenceError) -> MatmulReferenceResult {
+                           seconds: Double,
+                           statistic: Stopwatch.Statistic = .median) throws(MatmulReferenceError) -> MatmulReferenceResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         let list = "[" + shapes.map { "[\($0.m), \($0.n), \($0.k)]" }.joined(separator: ", ") + "]"
-        process.arguments = [script, "--shapes", list, "--seconds", String(seconds)]
+        process.arguments = [script, "--shapes", list, "--seconds", String(seconds), "--statistic", statistic.rawValue]
         let stdout = Pipe()
         process.standardOutput = stdout
         // stderr into a file: a pipe read after stdout could fill and stall the child.
@@ -161,7 +164,11 @@ public enum MatmulReference {
             let last = messages.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
             throw .failed(python: python, status: process.terminationStatus, message: last)
         }
-        return try MatmulReferenceResult.parse(output, expected: shapes)
+        let result = try MatmulReferenceResult.parse(output, expected: shapes)
+        guard result.statistic == statistic.rawValue else {
+            throw .malformedOutput("timed by \"\(result.statistic)\", not \"\(statistic.rawValue)\" as asked")
+        }
+        return result
     }
 
     /// Why `python` would not start, in words.

@@ -141,9 +141,11 @@ public enum MatrixProductBenchmark {
     /// Times `Kernels.parallelMatmul` (as the model calls it) on random
     /// operands of the case's shape (or the case's real `A`, whose zero
     /// columns are found and skipped within the timing, split among threads
-    /// as the case says), with the threads of `threads`.
+    /// as the case says), with the threads of `threads`; seconds per call by
+    /// `statistic`.
     public static func run(_ product: MatrixProductCase, minimumSeconds: Double = 0.3,
-                           threads: KernelThreads = .shared) -> MatrixProductTiming {
+                           threads: KernelThreads = .shared,
+                           statistic: Stopwatch.Statistic = .median) -> MatrixProductTiming {
         var rng = SeededGenerator(seed: 1)
         let a = product.sparseInput ?? (0..<(product.m * product.k)).map { _ in rng.nextUnitFloat() - 0.5 }
         let pattern = NonzeroPattern.allocate(rows: product.m, columns: product.k)
@@ -174,7 +176,7 @@ public enum MatrixProductBenchmark {
                                 }
                                 return threads.withPinnedCaller {
                                     Kernels.withFlushToZero {
-                                        Stopwatch.measure(minimumSeconds: minimumSeconds) {
+                                        Stopwatch.time(statistic, minimumSeconds: minimumSeconds) {
                                             if product.sparseInput != nil {
                                                 Kernels.findNonzeroColumns(m: product.m, n: product.k, a: a.baseAddress!,
                                                                            lda: product.k, into: pattern)

@@ -9,25 +9,22 @@ import CKernelSupport
 /// Counting: one FMA on a vector of `L` floats is `2L` floating-point
 /// operations, the same convention as a product's `2·m·n·k`.
 public enum PeakFlops {
-    /// Rounds of the loop per call: long enough that the call's overhead is
-    /// negligible, short enough that ``Stopwatch`` batches many calls.
+    /// Rounds of the loop per call: long enough that the clock's resolution
+    /// and the call's overhead are negligible (16 Mi lanes' FMAs on AVX-512),
+    /// short enough that many calls fit between two interruptions.
     static let iterationsPerCall = 1 << 16
 
     /// GFLOP/s of the calling thread on `path`, or nil when this CPU cannot run `path`.
     ///
-    /// A peak is the best the core can do, so this is the fastest of five
-    /// medians (``Stopwatch/measure(minimumSeconds:minimumRepetitions:_:)``,
-    /// each over `minimumSeconds / 5`): other work on the core can only slow
-    /// the loop, never speed it up.
+    /// A peak is the best the core can do, so this is the fastest single call
+    /// among those made over `minimumSeconds` (at least 20;
+    /// ``Stopwatch/fastestCall(minimumSeconds:minimumCalls:_:)``).
     public static func gigaflops(path: BenchKernelPath, minimumSeconds: Double = 0.3) -> Double? {
         guard path.isSupported else { return nil }
         var sink: Float = 0
         var flopsPerCall = 0.0
-        var fastest = Double.infinity
-        for _ in 0..<5 {
-            fastest = min(fastest, Stopwatch.measure(minimumSeconds: minimumSeconds / 5) {
-                flopsPerCall = optbench_peak_fma_loop(path.cValue, iterationsPerCall, &sink)
-            })
+        let fastest = Stopwatch.fastestCall(minimumSeconds: minimumSeconds) {
+            flopsPerCall = optbench_peak_fma_loop(path.cValue, iterationsPerCall, &sink)
         }
         guard flopsPerCall > 0, fastest > 0, fastest.isFinite else { return nil }
         return flopsPerCall / fastest / 1e9

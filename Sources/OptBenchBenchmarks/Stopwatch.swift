@@ -30,6 +30,46 @@ public enum Stopwatch {
     }
 }
 
+extension Stopwatch {
+    /// How a timing sums up its repeated calls.
+    public enum Statistic: String, Sendable {
+        /// The median seconds per call over batches of calls (``measure(minimumSeconds:minimumRepetitions:_:)``).
+        case median
+        /// The fastest single call (``fastestCall(minimumSeconds:minimumCalls:_:)``).
+        case fastest
+    }
+
+    /// Runs `body` after one warm-up call, one call at a time for at least
+    /// `minimumSeconds` (and at least `minimumCalls` calls), and returns the
+    /// seconds of the fastest call.
+    ///
+    /// Other work on the core, or an interruption, can only slow a call, so on
+    /// a shared machine the fastest call is a steadier estimate of what the
+    /// code can do than a median, as long as a call is much longer than the
+    /// clock's resolution (tens of nanoseconds) and shorter than a time slice.
+    public static func fastestCall(minimumSeconds: Double = 0.3, minimumCalls: Int = 20, _ body: () -> Void) -> Double {
+        body()
+        var fastest = Double.infinity
+        var calls = 0
+        let deadline = now() + minimumSeconds
+        while calls < minimumCalls || now() < deadline {
+            let start = now()
+            body()
+            fastest = min(fastest, now() - start)
+            calls += 1
+        }
+        return fastest
+    }
+
+    /// Seconds per call of `body` by `statistic`.
+    public static func time(_ statistic: Statistic, minimumSeconds: Double, _ body: () -> Void) -> Double {
+        switch statistic {
+        case .median: measure(minimumSeconds: minimumSeconds, body)
+        case .fastest: fastestCall(minimumSeconds: minimumSeconds, body)
+        }
+    }
+}
+
 /// The process's peak resident memory in bytes (`ru_maxrss`).
 public func peakResidentBytes() -> Int {
     var usage = rusage()

@@ -41,7 +41,7 @@ private func fakePython(_ body: String) throws -> String {
 private let sampleOutput = """
     {"numpy": "2.4.6", "python": "3.11.7", "blas": {"name": "scipy-openblas", "version": "0.3.31.188.0",
      "configuration": "OpenBLAS 0.3.31.188.0 DYNAMIC_ARCH Haswell MAX_THREADS=64"}, "kernel": "SkylakeX",
-     "threads": 1, "removed_environment": {"OPENBLAS_CORETYPE": "Zen", "OPENBLAS_L2_SIZE": null},
+     "threads": 1, "removed_environment": {"OPENBLAS_CORETYPE": "Zen", "OPENBLAS_L2_SIZE": null}, "statistic": "median",
      "shapes": [{"m": 32, "n": 300, "k": 784, "seconds_per_call": 0.00025, "gflops": 60.2},
                 {"m": 784, "n": 300, "k": 32, "seconds_per_call": 0.00024, "gflops": 62.7}]}
     """
@@ -117,11 +117,16 @@ struct MatmulReferenceTests {
           .enabled(if: pythonWithNumpy != nil, "no python3 with numpy on the PATH (or OPTBENCH_TEST_PYTHON)"))
     func realScript() throws {
         let shapes = [MatrixShape(m: 4, n: 8, k: 16), MatrixShape(m: 16, n: 8, k: 4)]
-        let result = try MatmulReference.run(python: pythonWithNumpy!, script: referenceScript, shapes: shapes, seconds: 0.01)
-        for shape in shapes {
-            let timing = try #require(result.timing(of: shape))
-            #expect(timing.gflops > 0 && timing.secondsPerCall > 0)
+        for statistic in [Stopwatch.Statistic.median, .fastest] {
+            let result = try MatmulReference.run(python: pythonWithNumpy!, script: referenceScript, shapes: shapes,
+                                                 seconds: 0.01, statistic: statistic)
+            #expect(result.statistic == statistic.rawValue)
+            for shape in shapes {
+                let timing = try #require(result.timing(of: shape))
+                #expect(timing.gflops > 0 && timing.secondsPerCall > 0)
+            }
         }
+        let result = try MatmulReference.run(python: pythonWithNumpy!, script: referenceScript, shapes: shapes, seconds: 0.01)
         #expect(!result.numpy.isEmpty && !result.kernel.isEmpty && !result.blas.name.isEmpty)
         // threadpoolctl, when installed, sees the thread count the script set.
         if let threads = result.threads { #expect(threads == 1) }

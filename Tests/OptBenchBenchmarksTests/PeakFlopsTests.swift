@@ -86,3 +86,22 @@ struct PeakFlopsTests {
         }
     }
 }
+
+@Suite("Stopwatch")
+struct StopwatchTests {
+    @Test("the fastest call is timed over at least the calls asked for, after a warm-up, and is positive")
+    func fastestCall() {
+        var calls = 0
+        let seconds = Stopwatch.fastestCall(minimumSeconds: 0, minimumCalls: 7) {
+            calls += 1
+            var x = 0.0
+            for i in 0..<1_000 { x += Double(i) }
+            precondition(x > 0)
+        }
+        #expect(calls == 8)
+        #expect(seconds > 0 && seconds.isFinite)
+        calls = 0
+        _ = Stopwatch.time(.fastest, minimumSeconds: 0) { calls += 1 }
+        #expect(calls == 21)
+    }
+}
