@@ -32,7 +32,20 @@ let releaseSettings: [SwiftSetting] = [
 let package = Package(
     name: "OptBench",
     platforms: [.macOS(.v15)],
+    // Pick the smallest product that has what you need: only `OptBenchData` (and so
+    // `OptBench`, which includes it) builds swift-crypto and zlib.
     products: [
+        // The optimizers alone: SGD, RMSprop, Adam, their state and per-range steps.
+        .library(name: "OptBenchOptimizers", targets: ["OptBenchOptimizers"]),
+        // The model with its kernels: the MLP over a flat parameter vector, its passes,
+        // the matrix kernels and the thread pool.
+        .library(name: "OptBenchModel", targets: ["OptBenchKernels", "OptBenchModel"]),
+        // The evaluation: confusion matrix, metrics, scikit-learn's classification report.
+        .library(name: "OptBenchEvaluation", targets: ["OptBenchEvaluation"]),
+        // IDX datasets: finding, downloading (checked by SHA-256) and reading them.
+        .library(name: "OptBenchData", targets: ["OptBenchData"]),
+        // The whole pipeline: data, model, optimizers, training, evaluation,
+        // experiments and the report (`import OptBench` re-exports every module).
         .library(name: "OptBench", targets: ["OptBench"]),
         .executable(name: "optbench", targets: ["optbench"]),
     ],
