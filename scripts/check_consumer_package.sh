@@ -108,6 +108,9 @@ if failures.isEmpty {
 SWIFT
 
 cd "$consumer"
+# A consumer never sets OptBench's developer opt-ins; OPTBENCH_OPTIMIZE_DEBUG=1
+# (exported by .ci/run for the tests) would add unsafe flags to its manifest.
+unset OPTBENCH_OPTIMIZE_DEBUG
 echo "building the consumer package (release)..."
 start=$(date +%s)
 if ! swift build -c release > "$work/build.log" 2>&1; then
