@@ -55,6 +55,7 @@ MANIFEST
 
 cat > "$consumer/Sources/consumer/main.swift" <<'SWIFT'
 import Foundation
+import OptBenchKernels
 import OptBenchModel
 import OptBenchOptimizers
 
