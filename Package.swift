@@ -3,31 +3,30 @@
 // OptBench: train one neural network with many optimizers on the same data and
 // compare them fairly.
 //
-// Build settings matter as much as the code for the numerical kernels: a
-// `SIMD16<Float>.addProduct` becomes one FMA instruction only when the compiler
-// may use the CPU's vector and FMA units. Release builds (and the kernel module in
-// every configuration) therefore target the CPU they are built on
-// (`-march=native`). Set `OPTBENCH_PORTABLE=1` to build a binary for any CPU of
-// the architecture; it is correct everywhere, only slower.
+// No target needs unsafe build flags, so OptBench can be a versioned dependency.
+// The fast kernels are C functions compiled with per-function `target`
+// attributes (AVX-512, AVX2, portable) and chosen at run time from what the CPU
+// reports (see `KernelPath`); the Swift code around them is plain SIMD
+// arithmetic, correct and bit-identical at the architecture's baseline.
 
 import PackageDescription
 import class Foundation.ProcessInfo
 
-let portable = ProcessInfo.processInfo.environment["OPTBENCH_PORTABLE"] != nil
+/// A developer and CI opt-in, never needed by a consumer: with
+/// `OPTBENCH_OPTIMIZE_DEBUG=1` the numeric targets are optimised in debug
+/// builds too, so that `swift test` on real data is not several times slower
+/// (unoptimised SIMD code and kernels are). These are unsafe flags, so a
+/// package that depends on OptBench by version must not set it.
+let optimizeDebug = ProcessInfo.processInfo.environment["OPTBENCH_OPTIMIZE_DEBUG"] == "1"
 
-/// Flags that let the Swift compiler use the vector and FMA units of this CPU.
-let nativeCPU: [String] = portable ? [] : ["-Xcc", "-march=native"]
+/// Numeric Swift code: `-O` in debug builds too when ``optimizeDebug``.
+let numericSettings: [SwiftSetting] = optimizeDebug ? [.unsafeFlags(["-O"], .when(configuration: .debug))] : []
 
-/// Numeric code: optimised in every configuration so that `swift test` on real
-/// data stays fast, and vectorised for the build machine.
-let numericSettings: [SwiftSetting] = [
-    .unsafeFlags(["-O"] + nativeCPU),
-]
+/// The C kernels: `-O2` in debug builds too when ``optimizeDebug``.
+let kernelCSettings: [CSetting] = optimizeDebug ? [.unsafeFlags(["-O2"], .when(configuration: .debug))] : []
 
-/// Everything else: vectorised in release builds only.
-let releaseSettings: [SwiftSetting] = [
-    .unsafeFlags(nativeCPU, .when(configuration: .release)),
-]
+/// Everything else: the default settings of each configuration.
+let releaseSettings: [SwiftSetting] = []
 
 let package = Package(
     name: "OptBench",
@@ -64,7 +63,7 @@ let package = Package(
 
         // MARK: - Numerical kernels
 
-        .target(name: "CKernelSupport"),
+        .target(name: "CKernelSupport", cSettings: kernelCSettings),
         .target(name: "OptBenchKernels", dependencies: ["CKernelSupport"], swiftSettings: numericSettings),
 
         // MARK: - Data

@@ -1,3 +1,5 @@
+import CKernelSupport
+
 /// The fast numerical kernels: the only code in OptBench that knows about SIMD
 /// registers and cache blocking.
 ///
@@ -5,25 +7,33 @@
 /// distance in elements between the starts of two rows). Every kernel has a
 /// plain twin in ``ReferenceKernels`` that the tests compare it with.
 public enum Kernels {
-    /// Rows of `C` computed at once by the register-blocked micro-kernel.
+    /// The row granularity at which a dense product is split across threads:
+    /// the tallest tile of any path's dense micro-kernel (8 rows; the AVX2
+    /// path's tiles are 6 rows, see ``KernelPath``).
     public static let microRows = 8
     /// Width in floats of one SIMD register used by the kernels.
     public static let lanes = 16
 
-    /// Floats of scratch memory that ``matmul(m:n:k:a:lda:b:ldb:c:ldc:epilogue:workspace:)``
-    /// needs for an inner dimension `k`: one zero-padded column panel of `B`.
+    /// Floats of scratch memory that the products need (whatever the inner
+    /// dimension `k`): one tile of sums of a zero-skipping micro-kernel,
+    /// 4 rows × 64 columns.
     @inlinable
-    public static func matmulWorkspaceCount(k: Int) -> Int { max(1, k) * lanes + microRows * lanes }
+    public static func matmulWorkspaceCount(k: Int) -> Int { sparseRows * sparseTileColumns }
+
+    /// The leading dimension of the tile a zero-skipping micro-kernel writes.
+    public static let sparseTileColumns = Int(OPTBENCH_SPARSE_TILE_COLUMNS)
 
     /// `C[m×n] = epilogue(A[m×k] · B[k×n])`.
     ///
-    /// `C` is computed in tiles of 8 rows × 32 columns held in sixteen
-    /// `SIMD16<Float>` accumulators: for each `p` in `0..<k`, two vectors of row
-    /// `p` of `B` are loaded and multiplied by eight broadcast values `A[i, p]`
-    /// with fused multiply-adds. The columns are the outer loop, so each 32-wide
-    /// panel of `B` stays in cache while every row block of `A` passes over it.
-    /// A last panel narrower than 16 columns is first copied, zero-padded, into
-    /// `workspace` (at least ``matmulWorkspaceCount(k:)`` floats).
+    /// `C` is computed in column panels 32 wide (the last may be narrower):
+    /// for each panel, the micro-kernel of the ``KernelPath/current`` path
+    /// computes tiles of up to 8 rows (6 on the AVX2 path) with fused
+    /// multiply-adds, each row of `B` loaded once per tile and multiplied by
+    /// the broadcast values `A[i, p]`. The columns are the outer loop, so
+    /// each panel of `B` stays in cache while every row block of `A` passes
+    /// over it. A narrow last panel is read with masked loads, never beyond
+    /// column `n`. `workspace` is not used (it is kept for the callers that
+    /// pass it; ``matmulWorkspaceCount(k:)`` floats).
     ///
     /// Each element of `C` is the sum over `p` in increasing order, so the result
     /// does not depend on how the work is split across threads.
@@ -109,7 +119,7 @@ public enum Kernels {
 
     /// One block of ``matmulColumns(m:n:columnStart:columnEnd:k:a:lda:b:ldb:c:ldc:epilogue:accumulate:workspace:)``:
     /// `C (+)= A·B` for all `m` rows and the columns `columnStart..<columnEnd`,
-    /// adding to `C` when `accumulate`, then the epilogue.
+    /// adding to `C` when `accumulate`, then the epilogue tile by tile.
     @inlinable
     static func matmulBlock(
         m: Int, columnStart: Int, columnEnd: Int, k: Int,
@@ -119,93 +129,20 @@ public enum Kernels {
         epilogue: Epilogue, accumulate: Bool,
         workspace: UnsafeMutablePointer<Float>
     ) {
-        let tile = workspace + max(1, k) * lanes
+        // Read once: the tile height and the kernel come from the same path.
+        let kernels = optbench_active_kernel_table().pointee
+        let tileRows = kernels.dense_rows, tile = kernels.dense_tile
         var j = columnStart
-        while j + 32 <= columnEnd {
-            var i = 0
-            while i < m {
-                let rows = min(microRows, m - i)
-                microKernel8x32(rows: rows, k: k, a: a + i * lda, lda: lda,
-                                b: b + j, ldb: ldb, c: c + i * ldc + j, ldc: ldc, accumulate: accumulate)
-                applyEpilogue(epilogue, rows: rows, width: 32, c: c, ldc: ldc, row: i, column: j)
-                i += microRows
-            }
-            j += 32
-        }
         while j < columnEnd {
-            let width = min(lanes, columnEnd - j)
-            let panel: UnsafePointer<Float>
-            let panelLD: Int
-            if width == lanes {
-                panel = b + j
-                panelLD = ldb
-            } else {
-                copyPaddedPanel(rows: 0..<k, width: width, from: b + j, ldb: ldb, into: workspace)
-                panel = UnsafePointer(workspace)
-                panelLD = lanes
-            }
+            let width = min(32, columnEnd &- j)
             var i = 0
             while i < m {
-                let rows = min(microRows, m - i)
-                if width == lanes {
-                    microKernel8x16(rows: rows, k: k, a: a + i * lda, lda: lda,
-                                    b: panel, ldb: panelLD, c: c + i * ldc + j, ldc: ldc, accumulate: accumulate)
-                } else {
-                    // Compute the tile 16 wide into scratch, keep its first `width` columns.
-                    let out = c + i * ldc + j
-                    if accumulate { loadNarrowTile(rows: rows, width: width, from: out, ldc: ldc, into: tile) }
-                    microKernel8x16(rows: rows, k: k, a: a + i * lda, lda: lda,
-                                    b: panel, ldb: panelLD, c: tile, ldc: lanes, accumulate: accumulate)
-                    storeNarrowTile(rows: rows, width: width, from: tile, into: out, ldc: ldc)
-                }
+                let rows = min(tileRows, m &- i)
+                tile(rows, width, k, a + i &* lda, lda, b + j, ldb, c + (i &* ldc &+ j), ldc, accumulate ? 1 : 0)
                 applyEpilogue(epilogue, rows: rows, width: width, c: c, ldc: ldc, row: i, column: j)
-                i += microRows
+                i &+= tileRows
             }
-            j += width
-        }
-    }
-
-    /// Copies rows `rows` of the `width` (< 16) columns at `b` into `target`,
-    /// each row zero-padded to 16 floats (row `p` at `target + 16p`): the last,
-    /// narrow panel of `B`, for the 16-wide micro-kernels.
-    @inlinable
-    static func copyPaddedPanel(rows: Range<Int>, width: Int, from b: UnsafePointer<Float>, ldb: Int,
-                                into target: UnsafeMutablePointer<Float>) {
-        // A masked load of each row (zeros beyond `width`), a whole vector stored.
-        for p in rows {
-            UnsafeMutableRawPointer(target + p &* lanes).storeBytes(of: b.vector(at: p &* ldb, lanes: width),
-                                                                    as: SIMD16<Float>.self)
-        }
-    }
-
-    /// The 16 partial sums of `C` at row `r`, `offset` columns in, from which
-    /// an accumulating micro-kernel starts (only the first `lanes`, zeros
-    /// above, for a narrow last tile); zeros for a row beyond the `rows` of a
-    /// partial tile (it is never stored).
-    @inlinable @inline(__always)
-    static func partialSums(_ c: UnsafeMutablePointer<Float>, row r: Int, of rows: Int, ldc: Int,
-                            offset: Int = 0, lanes: Int = 16) -> SIMD16<Float> {
-        r < rows ? c.vector(at: r &* ldc &+ offset, lanes: lanes) : SIMD16<Float>()
-    }
-
-    /// Copies the `rows × width` (< 16) tile of `C` at `c` into the 16-wide
-    /// scratch `tile`, zero-padded: the partial sums of a narrow last panel.
-    @inlinable
-    static func loadNarrowTile(rows: Int, width: Int, from c: UnsafePointer<Float>, ldc: Int,
-                               into tile: UnsafeMutablePointer<Float>) {
-        for r in 0..<rows {
-            UnsafeMutableRawPointer(tile + r &* lanes).storeBytes(of: c.vector(at: r &* ldc, lanes: width),
-                                                                  as: SIMD16<Float>.self)
-        }
-    }
-
-    /// Stores the first `width` columns of the 16-wide scratch `tile` to the
-    /// `rows × width` tile of `C` at `c`.
-    @inlinable
-    static func storeNarrowTile(rows: Int, width: Int, from tile: UnsafePointer<Float>,
-                                into c: UnsafeMutablePointer<Float>, ldc: Int) {
-        for r in 0..<rows {
-            c.store(UnsafeRawPointer(tile + r &* lanes).loadUnaligned(as: SIMD16<Float>.self), at: r &* ldc, lanes: width)
+            j &+= width
         }
     }
 
@@ -264,120 +201,5 @@ public enum Kernels {
                 }
             }
         }
-    }
-
-    /// `rows` (1...8) rows × 32 columns of `A·B`, stored raw to `c`. Missing
-    /// rows reuse the last real row of `A` and are not stored.
-    @inlinable @inline(__always)
-    static func microKernel8x32(
-        rows: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
-    ) {
-        let a0 = a
-        let a1 = a + min(1, rows - 1) * lda
-        let a2 = a + min(2, rows - 1) * lda
-        let a3 = a + min(3, rows - 1) * lda
-        let a4 = a + min(4, rows - 1) * lda
-        let a5 = a + min(5, rows - 1) * lda
-        let a6 = a + min(6, rows - 1) * lda
-        let a7 = a + min(7, rows - 1) * lda
-        var c00 = SIMD16<Float>(), c01 = SIMD16<Float>()
-        var c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
-        var c20 = SIMD16<Float>(), c21 = SIMD16<Float>()
-        var c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
-        var c40 = SIMD16<Float>(), c41 = SIMD16<Float>()
-        var c50 = SIMD16<Float>(), c51 = SIMD16<Float>()
-        var c60 = SIMD16<Float>(), c61 = SIMD16<Float>()
-        var c70 = SIMD16<Float>(), c71 = SIMD16<Float>()
-        if accumulate {
-            func load(_ r: Int, _ offset: Int) -> SIMD16<Float> { partialSums(c, row: r, of: rows, ldc: ldc, offset: offset) }
-            c00 = load(0, 0); c01 = load(0, 16); c10 = load(1, 0); c11 = load(1, 16)
-            c20 = load(2, 0); c21 = load(2, 16); c30 = load(3, 0); c31 = load(3, 16)
-            c40 = load(4, 0); c41 = load(4, 16); c50 = load(5, 0); c51 = load(5, 16)
-            c60 = load(6, 0); c61 = load(6, 16); c70 = load(7, 0); c71 = load(7, 16)
-        }
-        var bp = UnsafeRawPointer(b)
-        let stride = ldb * MemoryLayout<Float>.stride
-        for p in 0..<k {
-            let b0 = bp.loadUnaligned(as: SIMD16<Float>.self)
-            let b1 = bp.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
-            bp += stride
-            var x = SIMD16<Float>(repeating: a0[p]); c00.addProduct(x, b0); c01.addProduct(x, b1)
-            x = SIMD16<Float>(repeating: a1[p]); c10.addProduct(x, b0); c11.addProduct(x, b1)
-            x = SIMD16<Float>(repeating: a2[p]); c20.addProduct(x, b0); c21.addProduct(x, b1)
-            x = SIMD16<Float>(repeating: a3[p]); c30.addProduct(x, b0); c31.addProduct(x, b1)
-            x = SIMD16<Float>(repeating: a4[p]); c40.addProduct(x, b0); c41.addProduct(x, b1)
-            x = SIMD16<Float>(repeating: a5[p]); c50.addProduct(x, b0); c51.addProduct(x, b1)
-            x = SIMD16<Float>(repeating: a6[p]); c60.addProduct(x, b0); c61.addProduct(x, b1)
-            x = SIMD16<Float>(repeating: a7[p]); c70.addProduct(x, b0); c71.addProduct(x, b1)
-        }
-        // Raw stores only: an epilogue in this function would make the compiler
-        // spill the accumulators. ``applyEpilogue`` runs over the tile after.
-        let out = UnsafeMutableRawPointer(c)
-        let rowBytes = ldc * MemoryLayout<Float>.stride
-        out.storeBytes(of: c00, as: SIMD16<Float>.self)
-        out.storeBytes(of: c01, toByteOffset: 64, as: SIMD16<Float>.self)
-        if rows > 1 { out.storeBytes(of: c10, toByteOffset: rowBytes, as: SIMD16<Float>.self)
-                      out.storeBytes(of: c11, toByteOffset: rowBytes + 64, as: SIMD16<Float>.self) }
-        if rows > 2 { out.storeBytes(of: c20, toByteOffset: 2 * rowBytes, as: SIMD16<Float>.self)
-                      out.storeBytes(of: c21, toByteOffset: 2 * rowBytes + 64, as: SIMD16<Float>.self) }
-        if rows > 3 { out.storeBytes(of: c30, toByteOffset: 3 * rowBytes, as: SIMD16<Float>.self)
-                      out.storeBytes(of: c31, toByteOffset: 3 * rowBytes + 64, as: SIMD16<Float>.self) }
-        if rows > 4 { out.storeBytes(of: c40, toByteOffset: 4 * rowBytes, as: SIMD16<Float>.self)
-                      out.storeBytes(of: c41, toByteOffset: 4 * rowBytes + 64, as: SIMD16<Float>.self) }
-        if rows > 5 { out.storeBytes(of: c50, toByteOffset: 5 * rowBytes, as: SIMD16<Float>.self)
-                      out.storeBytes(of: c51, toByteOffset: 5 * rowBytes + 64, as: SIMD16<Float>.self) }
-        if rows > 6 { out.storeBytes(of: c60, toByteOffset: 6 * rowBytes, as: SIMD16<Float>.self)
-                      out.storeBytes(of: c61, toByteOffset: 6 * rowBytes + 64, as: SIMD16<Float>.self) }
-        if rows > 7 { out.storeBytes(of: c70, toByteOffset: 7 * rowBytes, as: SIMD16<Float>.self)
-                      out.storeBytes(of: c71, toByteOffset: 7 * rowBytes + 64, as: SIMD16<Float>.self) }
-    }
-
-    /// `rows` (1...8) rows × 16 columns of `A·B`, stored raw to `c`; `b` is a
-    /// panel at least 16 floats wide.
-    @inlinable @inline(__always)
-    static func microKernel8x16(
-        rows: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
-    ) {
-        let a0 = a
-        let a1 = a + min(1, rows - 1) * lda
-        let a2 = a + min(2, rows - 1) * lda
-        let a3 = a + min(3, rows - 1) * lda
-        let a4 = a + min(4, rows - 1) * lda
-        let a5 = a + min(5, rows - 1) * lda
-        let a6 = a + min(6, rows - 1) * lda
-        let a7 = a + min(7, rows - 1) * lda
-        var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>(), c3 = SIMD16<Float>()
-        var c4 = SIMD16<Float>(), c5 = SIMD16<Float>(), c6 = SIMD16<Float>(), c7 = SIMD16<Float>()
-        if accumulate {
-            func load(_ r: Int) -> SIMD16<Float> { partialSums(c, row: r, of: rows, ldc: ldc) }
-            c0 = load(0); c1 = load(1); c2 = load(2); c3 = load(3)
-            c4 = load(4); c5 = load(5); c6 = load(6); c7 = load(7)
-        }
-        var bp = UnsafeRawPointer(b)
-        let stride = ldb * MemoryLayout<Float>.stride
-        for p in 0..<k {
-            let b0 = bp.loadUnaligned(as: SIMD16<Float>.self)
-            bp += stride
-            c0.addProduct(SIMD16<Float>(repeating: a0[p]), b0)
-            c1.addProduct(SIMD16<Float>(repeating: a1[p]), b0)
-            c2.addProduct(SIMD16<Float>(repeating: a2[p]), b0)
-            c3.addProduct(SIMD16<Float>(repeating: a3[p]), b0)
-            c4.addProduct(SIMD16<Float>(repeating: a4[p]), b0)
-            c5.addProduct(SIMD16<Float>(repeating: a5[p]), b0)
-            c6.addProduct(SIMD16<Float>(repeating: a6[p]), b0)
-            c7.addProduct(SIMD16<Float>(repeating: a7[p]), b0)
-        }
-        let out = UnsafeMutableRawPointer(c)
-        let rowBytes = ldc * MemoryLayout<Float>.stride
-        out.storeBytes(of: c0, as: SIMD16<Float>.self)
-        if rows > 1 { out.storeBytes(of: c1, toByteOffset: rowBytes, as: SIMD16<Float>.self) }
-        if rows > 2 { out.storeBytes(of: c2, toByteOffset: 2 * rowBytes, as: SIMD16<Float>.self) }
-        if rows > 3 { out.storeBytes(of: c3, toByteOffset: 3 * rowBytes, as: SIMD16<Float>.self) }
-        if rows > 4 { out.storeBytes(of: c4, toByteOffset: 4 * rowBytes, as: SIMD16<Float>.self) }
-        if rows > 5 { out.storeBytes(of: c5, toByteOffset: 5 * rowBytes, as: SIMD16<Float>.self) }
-        if rows > 6 { out.storeBytes(of: c6, toByteOffset: 6 * rowBytes, as: SIMD16<Float>.self) }
-        if rows > 7 { out.storeBytes(of: c7, toByteOffset: 7 * rowBytes, as: SIMD16<Float>.self) }
     }
 }

@@ -85,9 +85,7 @@ extension Kernels {
     /// block is nonzero, into `pattern` (whose `stride` is at least `n`).
     ///
     /// NaNs count as nonzero, so a product that skips the rest still
-    /// propagates them. Rows are scanned 16 columns at a time
-    /// (`optbench_list_nonzero_columns16`: with AVX-512, compares into one
-    /// mask and an in-register compress of the column numbers).
+    /// propagates them. The scan is the ``KernelPath/current`` path's.
     ///
     /// - Returns: the number of listed columns over all row blocks.
     @inlinable
@@ -107,6 +105,9 @@ extension Kernels {
         let n = columns.upperBound
         precondition(columns.count <= pattern.stride,
                      "a nonzero pattern with stride \(pattern.stride) cannot hold \(columns.count) columns")
+        // The current path's scan (with AVX-512: compares into one mask and an
+        // in-register compress of 16 column numbers at a time).
+        let listNonzeroColumns = optbench_active_kernel_table().pointee.nonzero_columns
         var total = 0
         var block = 0
         var first = 0
@@ -114,22 +115,7 @@ extension Kernels {
             let rows = min(sparseRows, m &- first)
             let top = a + first &* lda
             let out = pattern.indices + block &* pattern.stride
-            var count = 0
-            var p = columns.lowerBound
-            // 16 columns at a time (compares, one mask, an in-register compress); the
-            // list has room for the 16 indices written before the count is known.
-            while p &+ 16 <= n {
-                count &+= Int(optbench_list_nonzero_columns16(top + p, lda, Int32(rows), Int32(truncatingIfNeeded: p),
-                                                               out + count))
-                p &+= 16
-            }
-            while p < n {
-                var listed = false
-                for r in 0..<rows where top[r &* lda &+ p] != 0 { listed = true }
-                out[count] = Int32(truncatingIfNeeded: p)
-                count &+= listed ? 1 : 0
-                p &+= 1
-            }
+            let count = listNonzeroColumns(top, lda, rows, columns.lowerBound, n, out)
             pattern.counts[block] = Int32(truncatingIfNeeded: count)
             total &+= count
             block &+= 1

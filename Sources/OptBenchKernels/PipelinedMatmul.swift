@@ -52,17 +52,13 @@ extension Kernels {
     /// Prepares `workspace` for part `part` of a pipelined product
     /// (``pipelinedMatmulPart(_:splits:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:startingBlock:finishingBlock:)``)
     /// run block by block (``pipelinedMatmulBlock(_:splits:block:m:n:k:a:lda:skippingZerosOf:b:ldb:c:ldc:epilogue:progress:workspace:finishingBlock:)``):
-    /// copies its rows of `B`'s columns past the last multiple of 16, zero-padded.
+    /// checks the splits (the kernels need no other preparation: narrow
+    /// columns are read with masked loads).
     @inlinable
     public static func preparePipelinedPart(_ part: Int, splits: [Int], n: Int, k: Int,
                                             b: UnsafePointer<Float>, ldb: Int, workspace: UnsafeMutablePointer<Float>) {
         precondition(splits.count >= part + 2 && splits.first == 0 && splits.last == k,
                      "the splits run from 0 to k, one more than the parts")
-        let narrowStart = n - n % lanes
-        if narrowStart < n {
-            copyPaddedPanel(rows: splits[part]..<splits[part + 1], width: n - narrowStart, from: b + narrowStart,
-                            ldb: ldb, into: workspace)
-        }
     }
 
     /// Block `block` (rows `4·block ..< 4·block + 4` of `C`) of part `part`
@@ -87,14 +83,14 @@ extension Kernels {
     ) {
         let inner = splits[part]..<splits[part + 1]
         let last = part == splits.count - 2
-        let tile = workspace + max(1, k) &* lanes
+        let tile = workspace
         let i = block &* sparseRows, rows = min(sparseRows, m &- i)
         let listed = slice(pattern.indices(rowBlock: block), to: inner)
         let sink = MemoryTileSink(c: c + i &* ldc, ldc: ldc)
         if progress.panelsPerBlock == 1 {
             if part > 0 { progress.waitForBlock(part: part - 1, block: block) }
             sparseRowBlock(rows: rows, n: n, listed: listed, a: a + i &* lda, lda: lda, b: b, ldb: ldb,
-                           narrowPanel: workspace, c: c + i &* ldc, ldc: ldc, accumulate: part > 0, tile: tile, sink: sink)
+                           c: c + i &* ldc, ldc: ldc, accumulate: part > 0, tile: tile, sink: sink)
             if last {
                 applyEpilogue(epilogue, rows: rows, width: n, c: c, ldc: ldc, row: i, column: 0)
                 finishingBlock(block)
@@ -106,7 +102,7 @@ extension Kernels {
         precondition(progress.panelsPerBlock == pipelinePanels(columns: n),
                      "a pipeline of \(n) columns needs \(pipelinePanels(columns: n)) panels per block")
         sparseRowBlock(rows: rows, n: n, listed: listed, a: a + i &* lda, lda: lda, b: b, ldb: ldb,
-                       narrowPanel: workspace, c: c + i &* ldc, ldc: ldc, accumulate: part > 0, tile: tile, sink: sink,
+                       c: c + i &* ldc, ldc: ldc, accumulate: part > 0, tile: tile, sink: sink,
                        beforePanel: { panel in
                            if part > 0 { progress.wait(part: part - 1, block: block, panel: panel) }
                        },
@@ -120,7 +116,7 @@ extension Kernels {
                        })
     }
 
-    /// The number of column panels ``sparseRowBlock(rows:n:listed:a:lda:b:ldb:narrowPanel:c:ldc:accumulate:tile:sink:beforePanel:afterPanel:)``
+    /// The number of column panels ``sparseRowBlock(rows:n:listed:a:lda:b:ldb:c:ldc:accumulate:tile:sink:beforePanel:afterPanel:)``
     /// cuts `n` columns into: tiles of 64, then 32 or 16, the last 33 to 47
     /// columns in one, the last `n mod 16` in one. A ``PipelineProgress``
     /// with this many panels per block pipelines a product of `n` columns
@@ -207,17 +203,13 @@ extension Kernels {
     ) {
         guard !rows.isEmpty else { return }
         precondition(rows.lowerBound % sparseRows == 0, "the rows start at a multiple of \(sparseRows)")
-        let narrowStart = n - n % lanes
-        if narrowStart < n {
-            copyPaddedPanel(rows: 0..<k, width: n - narrowStart, from: b + narrowStart, ldb: ldb, into: workspace)
-        }
-        let narrowTile = workspace + max(1, k) &* lanes
+        let narrowTile = workspace
         var i = rows.lowerBound
         while i < rows.upperBound {
             let count = min(sparseRows, rows.upperBound &- i)
             if let partial { tile.update(from: partial + i &* n, count: count &* n) }
             sparseRowBlock(rows: count, n: n, listed: pattern.indices(rowBlock: i / sparseRows), a: a + i &* lda,
-                           lda: lda, b: b, ldb: ldb, narrowPanel: workspace, c: tile, ldc: n,
+                           lda: lda, b: b, ldb: ldb, c: tile, ldc: n,
                            accumulate: partial != nil, tile: narrowTile, sink: sink(i))
             afterBlock(i, count)
             i &+= sparseRows
@@ -225,19 +217,16 @@ extension Kernels {
     }
 
     /// All `n` columns of `rows` (1...4) rows of `A·B` over the `listed` inner
-    /// indices, in tiles of 64, then 32 and 16 columns; the last `n mod 16`
-    /// columns through the zero-padded copy `narrowPanel` of `B`'s last columns
-    /// (``copyPaddedPanel(rows:width:from:ldb:into:)``, rows keep their indices)
-    /// — with the 32 columns before them in one tile when those are the last
-    /// (``sparseKernel4x32PlusNarrow(rows:narrow:listed:a:lda:b:ldb:panel:c:ldc:accumulate:sink:column:)``),
-    /// otherwise through the 4 × 16 scratch `tile`. Adds to `C` when `accumulate`.
+    /// indices, panel by panel (``panelWidth(remaining:)``: 64, then 32 and
+    /// 16 columns, the last 33 to 47 in one), each through ``sparseTile(width:rows:listed:a:lda:b:ldb:c:ldc:accumulate:tile:sink:column:)``
+    /// with the scratch `tile`. Adds to `C` when `accumulate`.
     ///
     /// `beforePanel(p)` runs before panel `p` (``pipelinePanels(columns:)``
     /// of them) is computed, `afterPanel(p, columns)` after it is handed over.
     @inlinable @inline(__always)
     static func sparseRowBlock<Sink: TileSink>(
         rows: Int, n: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int, narrowPanel: UnsafePointer<Float>,
+        b: UnsafePointer<Float>, ldb: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, tile: UnsafeMutablePointer<Float>, sink: Sink,
         beforePanel: (_ panel: Int) -> Void = { _ in },
         afterPanel: (_ panel: Int, _ columns: Range<Int>) -> Void = { _, _ in }
@@ -246,52 +235,11 @@ extension Kernels {
         while j < n {
             let width = panelWidth(remaining: n &- j)
             beforePanel(panel)
-            if width > 32 && width < 48 {
-                // 32 columns and the narrow last ones in one pass.
-                sparseKernel4x32PlusNarrow(rows: rows, narrow: width &- 32, listed: listed, a: a, lda: lda,
-                                           b: b + j, ldb: ldb, panel: narrowPanel, c: c + j, ldc: ldc,
-                                           accumulate: accumulate, sink: sink, column: j)
-                afterPanel(panel, j..<n)
-                return
-            }
-            sparseTile(width: width, rows: rows, listed: listed, a: a, lda: lda,
-                       b: width < lanes ? narrowPanel : b + j, ldb: width < lanes ? lanes : ldb,
+            sparseTile(width: width, rows: rows, listed: listed, a: a, lda: lda, b: b + j, ldb: ldb,
                        c: c + j, ldc: ldc, accumulate: accumulate, tile: tile, sink: sink, column: j)
             afterPanel(panel, j..<(j &+ width))
             j &+= width
             panel &+= 1
-        }
-    }
-
-    /// One tile of `rows` (1...4) rows × `width` (64, 32, 16 or fewer)
-    /// columns of `A·B` over the `listed` inner indices; a tile narrower than
-    /// 16 is computed 16 wide (from a zero-padded `b`) into the 4 × 16 scratch
-    /// `tile`, of which its first `width` columns are kept.
-    @inlinable @inline(__always)
-    static func sparseTile<Sink: TileSink>(
-        width: Int, rows: Int, listed: UnsafeBufferPointer<Int32>, a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
-        tile: UnsafeMutablePointer<Float>, sink: Sink, column: Int
-    ) {
-        switch width {
-        case 64:
-            sparseKernel4x64(rows: rows, listed: listed, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
-                             accumulate: accumulate, sink: sink, column: column)
-        case 32:
-            sparseKernel4x32(rows: rows, listed: listed, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
-                             accumulate: accumulate, sink: sink, column: column)
-        case 16:
-            sparseKernel4x16(rows: rows, listed: listed, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
-                             accumulate: accumulate, sink: sink, column: column)
-        default:
-            // Through the 16-wide scratch, of which the first `width` columns are taken.
-            if accumulate { loadNarrowTile(rows: rows, width: width, from: c, ldc: ldc, into: tile) }
-            sparseKernel4x16(rows: rows, listed: listed, a: a, lda: lda, b: b, ldb: ldb, c: tile, ldc: lanes,
-                             accumulate: accumulate, sink: MemoryTileSink(c: tile, ldc: lanes), column: 0)
-            for r in 0..<rows {
-                sink.take(UnsafeRawPointer(tile + r &* lanes).loadUnaligned(as: SIMD16<Float>.self), row: r,
-                          column: column, lanes: width)
-            }
         }
     }
 }

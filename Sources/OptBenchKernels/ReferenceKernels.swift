@@ -40,4 +40,39 @@ public enum ReferenceKernels {
             s[j] = sum
         }
     }
+
+    /// `C[m×n] = A·B`, or `C += A·B` with `accumulate`, each element the chain
+    /// of fused multiply-adds over the inner indices `listed` (increasing),
+    /// starting from +0 (or from `C`):
+    ///
+    ///     c = fma(A[i, p_last], B[p_last, j], … fma(A[i, p_0], B[p_0, j], c₀) …)
+    ///
+    /// This is what the micro-kernels of every ``KernelPath`` compute, to the
+    /// bit, whatever their tile shape (the dense kernels over `listed = 0..<k`,
+    /// the zero-skipping ones over a row block's nonzero columns). It differs
+    /// from ``matmul(m:n:k:a:lda:transposeA:b:ldb:transposeB:c:ldc:epilogue:)``,
+    /// which rounds each product before adding it.
+    public static func fusedMatmul(
+        m: Int, n: Int, listed: some Sequence<Int>,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        accumulate: Bool = false
+    ) {
+        let inner = Array(listed)
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: Float = accumulate ? c[i * ldc + j] : 0
+                for p in inner { sum = sum.addingProduct(a[i * lda + p], b[p * ldb + j]) }
+                c[i * ldc + j] = sum
+            }
+        }
+    }
+
+    /// The columns `columns` where some of the `rows` rows at `a` is nonzero
+    /// (NaN counts, −0 does not), in increasing order: a row block's list
+    /// of ``Kernels/findNonzeroColumns(m:columns:a:lda:into:)``.
+    public static func nonzeroColumns(rows: Int, columns: Range<Int>, a: UnsafePointer<Float>, lda: Int) -> [Int] {
+        columns.filter { q in (0..<rows).contains { r in a[r * lda + q] != 0 } }
+    }
 }

@@ -1,8 +1,8 @@
 /// Where the zero-skipping micro-kernels put the finished sums of a tile of
 /// four rows (``Kernels/sparseMatmulRows(_:n:k:a:lda:skippingZerosOf:b:ldb:partial:tile:workspace:sink:)``):
-/// stored to memory (``MemoryTileSink``), or handed straight from the
-/// registers to a consumer, such as an optimizer step applied to the weights
-/// whose gradient they are.
+/// stored to memory (``MemoryTileSink``), or handed, 16 columns at a time
+/// while the tile is still in L1 cache, to a consumer such as an optimizer
+/// step applied to the weights whose gradient they are.
 public protocol TileSink {
     /// Lanes `0 ..< lanes` (1…16) of `sums`: row `row` (0…3) of the block,
     /// columns `column ..< column + lanes`.

@@ -5,6 +5,11 @@
 #include <immintrin.h>
 #endif
 
+// These helpers are always inlined, so the calling convention of 64-byte
+// vectors, which differs with and without AVX-512, never applies to them.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wpsabi"
+
 /// 16 floats as a clang vector; Swift imports it as SIMD16<Float>.
 typedef float optbench_float16 __attribute__((ext_vector_type(16)));
 
@@ -80,5 +85,7 @@ void optbench_store_first16(float *p, optbench_float16 v, long count) {
     for (long q = 0; q < count; q++) p[q] = v[q];
 #endif
 }
+
+#pragma clang diagnostic pop
 
 #endif
