@@ -1,4 +1,5 @@
 import CKernelSupport
+import OptBenchKernels
 
 /// One core's peak rate of fused multiply-adds on each kernel path, measured
 /// with a loop that keeps independent FMA chains in registers and touches no
@@ -19,14 +20,26 @@ public enum PeakFlops {
     /// A peak is the best the core can do, so this is the fastest single call
     /// among those made over `minimumSeconds` (at least 20;
     /// ``Stopwatch/fastestCall(minimumSeconds:minimumCalls:_:)``).
-    public static func gigaflops(path: BenchKernelPath, minimumSeconds: Double = 0.3) -> Double? {
+    public static func gigaflops(path: KernelPath, minimumSeconds: Double = 0.3) -> Double? {
         guard path.isSupported else { return nil }
         var sink: Float = 0
         var flopsPerCall = 0.0
         let fastest = Stopwatch.fastestCall(minimumSeconds: minimumSeconds) {
-            flopsPerCall = optbench_peak_fma_loop(path.cValue, iterationsPerCall, &sink)
+            flopsPerCall = loop(path, iterations: iterationsPerCall, sink: &sink)
         }
         guard flopsPerCall > 0, fastest > 0, fastest.isFinite else { return nil }
         return flopsPerCall / fastest / 1e9
+    }
+
+    /// Runs the C loop of `path` for `iterations` rounds; the operations
+    /// done, or 0 when this CPU cannot run `path` (see `peak_flops.h`).
+    public static func loop(_ path: KernelPath, iterations: Int, sink: inout Float) -> Double {
+        let cPath: optbench_kernel_path
+        switch path {
+        case .avx512: cPath = OPTBENCH_PATH_AVX512
+        case .avx2: cPath = OPTBENCH_PATH_AVX2
+        case .portable: cPath = OPTBENCH_PATH_PORTABLE
+        }
+        return optbench_peak_fma_loop(cPath, iterations, &sink)
     }
 }

@@ -68,8 +68,8 @@ struct BenchCommand: ParsableCommand {
         cpu.lines.forEach { print($0) }
         print("threads: \(KernelThreads.shared.threadCount) (set OPTBENCH_THREADS to change)")
         print("\none core's peak (a register-only loop of independent FMA chains), GFLOP/s")
-        var peaks: [BenchKernelPath: Double] = [:]
-        for path in BenchKernelPath.allCases {
+        var peaks: [KernelPath: Double] = [:]
+        for path in KernelPath.allCases.reversed() {
             let peak = KernelThreads(threadCount: 1).withPinnedCaller { PeakFlops.gigaflops(path: path, minimumSeconds: seconds) }
             peaks[path] = peak
             let value = peak.map { String(format: "%7.1f", $0) } ?? "not supported by this CPU"
@@ -188,7 +188,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// The plain products on one thread: GFLOP/s, fraction of the peak, OpenBLAS's GFLOP/s and the ratio.
-    private func printComparison(_ rows: [ProductComparison], path: BenchKernelPath, peak: Double?,
+    private func printComparison(_ rows: [ProductComparison], path: KernelPath, peak: Double?,
                                  reference: MatmulReferenceResult?) {
         let peakText = peak.map { String(format: "%.1f GFLOP/s", $0) } ?? "not measured"
         print("\nplain products on 1 thread (with their epilogues; numpy's matmul has none), against one core's peak")

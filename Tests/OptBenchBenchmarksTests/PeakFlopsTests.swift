@@ -1,36 +1,36 @@
-import CKernelSupport
 import OptBenchBenchmarks
+import OptBenchKernels
 import Testing
 
 @Suite("One core's peak and the CPU report")
 struct PeakFlopsTests {
     /// The register-only FMA loop of a path the CPU supports runs and yields a
     /// positive, finite rate; what it measures is not asserted.
-    private func expectPositivePeak(_ path: BenchKernelPath) {
+    private func expectPositivePeak(_ path: KernelPath) {
         let gflops = PeakFlops.gigaflops(path: path, minimumSeconds: 0.01)
         #expect(gflops != nil)
         if let gflops { #expect(gflops > 0 && gflops.isFinite) }
     }
 
     @Test("the AVX-512 peak loop gives a positive rate",
-          .enabled(if: BenchKernelPath.avx512.isSupported, "this CPU has no AVX-512 F/VL/DQ/BW"))
+          .enabled(if: KernelPath.avx512.isSupported, "this CPU has no AVX-512 F/VL/DQ/BW"))
     func peakAVX512() { expectPositivePeak(.avx512) }
 
     @Test("the AVX2 peak loop gives a positive rate",
-          .enabled(if: BenchKernelPath.avx2.isSupported, "this CPU has no AVX2 with FMA"))
+          .enabled(if: KernelPath.avx2.isSupported, "this CPU has no AVX2 with FMA"))
     func peakAVX2() { expectPositivePeak(.avx2) }
 
     @Test("the portable peak loop gives a positive rate")
     func peakPortable() { expectPositivePeak(.portable) }
 
     @Test("a path the CPU lacks gives no peak and the C loop does no work",
-          .enabled(if: BenchKernelPath.allCases.contains { !$0.isSupported },
+          .enabled(if: KernelPath.allCases.contains { !$0.isSupported },
                    "this CPU supports every path; nothing to refuse"))
     func peakOnUnsupportedPath() {
-        for path in BenchKernelPath.allCases where !path.isSupported {
+        for path in KernelPath.allCases where !path.isSupported {
             #expect(PeakFlops.gigaflops(path: path, minimumSeconds: 0.01) == nil)
             var sink: Float = 1
-            #expect(optbench_peak_fma_loop(path.cValue, 1_000, &sink) == 0)
+            #expect(PeakFlops.loop(path, iterations: 1_000, sink: &sink) == 0)
         }
     }
 
@@ -39,31 +39,27 @@ struct PeakFlopsTests {
     /// converge to b / (1 − a) = 1, so their sum is the chain count.
     @Test("the peak loop counts its operations and computes what it says")
     func peakLoopCounts() {
-        let expected: [(BenchKernelPath, Double, Float)] = [
+        let expected: [(KernelPath, Double, Float)] = [
             (.avx512, 2 * 16 * 16, 16 * 16), (.avx2, 2 * 12 * 8, 12 * 8), (.portable, 2 * 16, 16),
         ]
         for (path, flopsPerIteration, chains) in expected where path.isSupported {
             var sink: Float = 0
-            #expect(optbench_peak_fma_loop(path.cValue, 50_000, &sink) == flopsPerIteration * 50_000, "\(path)")
+            #expect(PeakFlops.loop(path, iterations: 50_000, sink: &sink) == flopsPerIteration * 50_000, "\(path)")
             #expect(abs(sink - chains) < chains * 1e-3, "\(path): \(sink)")
-            #expect(optbench_peak_fma_loop(path.cValue, 0, &sink) == 0)
+            #expect(PeakFlops.loop(path, iterations: 0, sink: &sink) == 0)
         }
     }
 
-    @Test("the portable path is always supported")
-    func portableAlwaysSupported() {
-        #expect(BenchKernelPath.portable.isSupported)
-        #expect(BenchKernelPath.best.isSupported)
-    }
-
-    @Test("the CPU report names the CPU, its features and the path chosen")
+    @Test("the CPU report names the CPU, its features and the path the kernels run")
     func reportNamesPath() {
         let report = CPUReport.current(environment: [:])
-        #expect(report.chosenPath == BenchKernelPath.best)
+        #expect(report.chosenPath == KernelPath.current)
+        #expect(report.supportedPaths == KernelPath.supported)
+        #expect(report.supportedPaths.contains(.portable))
         #expect(!report.modelName.isEmpty)
         #expect(report.lines.count == 3)
         #expect(report.lines[0] == "CPU: \(report.modelName)")
-        #expect(report.lines[2].hasPrefix("kernel path: \(BenchKernelPath.best.rawValue) ("))
+        #expect(report.lines[2].hasPrefix("kernel path: \(KernelPath.current) ("))
         #if arch(x86_64)
         #expect(report.features.contains("sse2"))
         if report.chosenPath == .avx512 { #expect(report.features.contains("avx512f")) }
@@ -71,18 +67,13 @@ struct PeakFlopsTests {
         #endif
     }
 
-    @Test("OPTBENCH_KERNELS picks a supported path and is refused, with the reason, otherwise")
-    func overrideChoosesPath() {
-        let portable = CPUReport.current(environment: ["OPTBENCH_KERNELS": "portable"])
-        #expect(portable.chosenPath == .portable)
-        #expect(portable.lines[2] == "kernel path: portable (chosen by OPTBENCH_KERNELS=portable)")
-        let unknown = CPUReport.current(environment: ["OPTBENCH_KERNELS": "sse9"])
-        #expect(unknown.chosenPath == BenchKernelPath.best)
-        #expect(unknown.reason.contains("names no path"))
-        for path in BenchKernelPath.allCases where !path.isSupported {
-            let refused = CPUReport.current(environment: ["OPTBENCH_KERNELS": path.rawValue])
-            #expect(refused.chosenPath == BenchKernelPath.best)
-            #expect(refused.reason.contains("not supported by this CPU"))
+    @Test("the report says when OPTBENCH_KERNELS chose the path")
+    func reportNamesOverride() {
+        let path = KernelPath.current
+        let named = CPUReport.current(environment: ["OPTBENCH_KERNELS": path.rawValue])
+        #expect(named.lines[2] == "kernel path: \(path) (chosen by OPTBENCH_KERNELS=\(path))")
+        if path == KernelPath.best {
+            #expect(CPUReport.current(environment: [:]).reason.hasPrefix("the fastest this CPU supports"))
         }
     }
 }
