@@ -46,8 +46,8 @@ struct ReadmeExampleTests {
     }
 
     @Test("evaluation alone: scikit-learn's report")
-    func evaluationExample() {
-        let report = ClassificationReport(trueLabels: [0, 1, 2, 2, 1], predictedLabels: [0, 2, 2, 2, 1], classCount: 3)
+    func evaluationExample() throws {
+        let report = try ClassificationReport(trueLabels: [0, 1, 2, 2, 1], predictedLabels: [0, 2, 2, 2, 1], classCount: 3)
         let expected = """
                           precision    recall  f1-score   support
 
@@ -79,8 +79,8 @@ struct ReadmeExampleTests {
             if case .epochEnded(let epoch) = event { epochs.append(epoch.epoch) }
         }
         let test = mlp.outputs(parameters: run.parameters, on: data.test)
-        let report = ClassificationReport(trueLabels: data.test.labels.map(Int.init), predictedLabels: test.predictions,
-                                          classCount: 10, targetNames: data.classNames)
+        let report = try ClassificationReport(trueLabels: data.test.labels.map(Int.init), predictedLabels: test.predictions,
+                                              classCount: 10, targetNames: data.classNames)
         #expect(epochs == [1])
         #expect(report.text.contains("Ankle boot"))
         #expect(test.accuracy > 0.7)
