@@ -28,9 +28,11 @@ public struct ClassMetrics: Sendable, Hashable, Codable {
     public var falseNegatives: Int
 
     /// Creates the metrics of class `label` from its one-vs-rest counts.
-    public init(label: Int, truePositives: Int, falsePositives: Int, falseNegatives: Int) {
-        precondition(truePositives >= 0 && falsePositives >= 0 && falseNegatives >= 0,
-                     "counts must be non-negative")
+    /// - Throws: ``EvaluationError/invalidCounts(_:)`` for a negative count.
+    public init(label: Int, truePositives: Int, falsePositives: Int, falseNegatives: Int) throws(EvaluationError) {
+        guard truePositives >= 0 && falsePositives >= 0 && falseNegatives >= 0 else {
+            throw .invalidCounts("class \(label): counts must be non-negative")
+        }
         self.label = label
         self.truePositives = truePositives
         self.falsePositives = falsePositives

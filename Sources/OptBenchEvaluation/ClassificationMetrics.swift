@@ -25,7 +25,7 @@
 /// `average="weighted"` to the last bit, not just to a few digits.
 ///
 /// ```swift
-/// let metrics = ClassificationMetrics(
+/// let metrics = try ClassificationMetrics(
 ///     trueLabels:      [0, 0, 1, 2, 2, 2],
 ///     predictedLabels: [0, 1, 1, 2, 0, 2],
 ///     classCount: 3)
@@ -61,18 +61,19 @@ public struct ClassificationMetrics: Sendable, Hashable, Codable {
     ///   - confusionMatrix: The counts of (true, predicted) pairs.
     ///   - labels: The classes to report on, in order: distinct, each in
     ///     `0..<confusionMatrix.classCount`; all classes when `nil`.
-    public init(confusionMatrix: ConfusionMatrix, labels: [Int]? = nil) {
+    /// - Throws: ``EvaluationError/invalidLabels(_:classCount:)`` otherwise.
+    public init(confusionMatrix: ConfusionMatrix, labels: [Int]? = nil) throws(EvaluationError) {
         let k = confusionMatrix.classCount
         let labels = labels ?? Array(0..<k)
-        precondition(!labels.isEmpty, "labels must not be empty")
-        precondition(labels.allSatisfy { $0 >= 0 && $0 < k }, "labels must be in 0..<\(k)")
-        precondition(Set(labels).count == labels.count, "labels must be distinct")
+        guard !labels.isEmpty, labels.allSatisfy({ $0 >= 0 && $0 < k }), Set(labels).count == labels.count else {
+            throw .invalidLabels(labels, classCount: k)
+        }
 
         let rowSums = confusionMatrix.rowSums
         let columnSums = confusionMatrix.columnSums
-        let perClass = labels.map { c in
+        let perClass = try labels.map { (c: Int) throws(EvaluationError) -> ClassMetrics in
             let tp = confusionMatrix[c, c]
-            return ClassMetrics(
+            return try ClassMetrics(
                 label: c, truePositives: tp,
                 falsePositives: columnSums[c] - tp, falseNegatives: rowSums[c] - tp)
         }
@@ -130,10 +131,11 @@ public struct ClassificationMetrics: Sendable, Hashable, Codable {
     /// Counts the labels into a confusion matrix and computes the metrics of
     /// the classes `labels` (all `classCount` classes when `nil`).
     ///
-    /// - Precondition: Both label arrays have the same length, with every label
-    ///   in `0..<classCount`.
-    public init(trueLabels: [Int], predictedLabels: [Int], classCount: Int, labels: [Int]? = nil) {
-        self.init(
+    /// - Throws: ``EvaluationError`` when the label arrays differ in length,
+    ///   a label is outside `0..<classCount`, or `labels` does not fit.
+    public init(trueLabels: [Int], predictedLabels: [Int], classCount: Int,
+                labels: [Int]? = nil) throws(EvaluationError) {
+        try self.init(
             confusionMatrix: ConfusionMatrix(
                 trueLabels: trueLabels, predictedLabels: predictedLabels, classCount: classCount),
             labels: labels)

@@ -53,7 +53,7 @@
 /// operations (F1 from the counts, NumPy's pairwise sums in the averages).
 ///
 /// ```swift
-/// let report = ClassificationReport(
+/// let report = try ClassificationReport(
 ///     trueLabels: labels, predictedLabels: predictions, classCount: 10,
 ///     targetNames: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
 ///                   "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"])
@@ -84,12 +84,13 @@ public struct ClassificationReport: Sendable, Hashable, CustomStringConvertible 
     ///     follow `labels`, not class indices); `nil` names rows by class
     ///     index.
     ///   - digits: Decimals of the floating-point values (non-negative).
-    public init(metrics: ClassificationMetrics, targetNames: [String]? = nil, digits: Int = 2) {
-        precondition(digits >= 0, "digits must be non-negative")
-        if let targetNames {
-            precondition(
-                targetNames.count == metrics.labels.count,
-                "\(targetNames.count) target names for \(metrics.labels.count) labels")
+    /// - Throws: ``EvaluationError`` for negative `digits` or a name count
+    ///   other than the label count.
+    public init(metrics: ClassificationMetrics, targetNames: [String]? = nil, digits: Int = 2) throws(EvaluationError) {
+        guard digits >= 0 else { throw .negativeDigits(digits) }
+        if let targetNames, targetNames.count != metrics.labels.count {
+            throw .lengthMismatch(what: "targetNames for \(metrics.labels.count) labels",
+                                  expected: metrics.labels.count, actual: targetNames.count)
         }
         self.metrics = metrics
         self.targetNames = targetNames
@@ -107,8 +108,8 @@ public struct ClassificationReport: Sendable, Hashable, CustomStringConvertible 
     public init(
         trueLabels: [Int], predictedLabels: [Int], classCount: Int,
         labels: [Int]? = nil, targetNames: [String]? = nil, digits: Int = 2
-    ) {
-        self.init(
+    ) throws(EvaluationError) {
+        try self.init(
             metrics: ClassificationMetrics(
                 trueLabels: trueLabels, predictedLabels: predictedLabels,
                 classCount: classCount, labels: labels),

@@ -10,11 +10,11 @@
 ///
 /// ```swift
 /// // probabilities: n × 10 softmax outputs, row-major
-/// let evaluation = ClassifierEvaluation(
+/// let evaluation = try ClassifierEvaluation(
 ///     trueLabels: testLabels, probabilities: probabilities, classCount: 10)
 /// evaluation.accuracy                              // e.g. 0.8853
 /// evaluation.confusionMatrix.mostConfusedPairs(limit: 3)
-/// print(evaluation.report(targetNames: names), terminator: "")
+/// print(try evaluation.report(targetNames: names), terminator: "")
 /// ```
 public struct ClassifierEvaluation: Sendable, Hashable, Codable {
     /// The true class of each sample.
@@ -28,15 +28,15 @@ public struct ClassifierEvaluation: Sendable, Hashable, Codable {
 
     /// Evaluates predictions made elsewhere.
     ///
-    /// - Precondition: Both arrays have the same length, with every label in
-    ///   `0..<classCount`.
-    public init(trueLabels: [Int], predictedLabels: [Int], classCount: Int) {
-        let matrix = ConfusionMatrix(
+    /// - Throws: ``EvaluationError`` when the arrays differ in length or a
+    ///   label is outside `0..<classCount`.
+    public init(trueLabels: [Int], predictedLabels: [Int], classCount: Int) throws(EvaluationError) {
+        let matrix = try ConfusionMatrix(
             trueLabels: trueLabels, predictedLabels: predictedLabels, classCount: classCount)
         self.trueLabels = trueLabels
         self.predictedLabels = predictedLabels
         self.confusionMatrix = matrix
-        self.metrics = ClassificationMetrics(confusionMatrix: matrix)
+        self.metrics = try ClassificationMetrics(confusionMatrix: matrix)
     }
 
     /// Evaluates class scores: each sample is predicted as its highest-scoring
@@ -50,11 +50,13 @@ public struct ClassifierEvaluation: Sendable, Hashable, Codable {
     ///   - classCount: The number of classes.
     public init<Score: BinaryFloatingPoint>(
         trueLabels: [Int], probabilities: [Score], classCount: Int
-    ) {
-        precondition(
-            probabilities.count == trueLabels.count * classCount,
-            "\(probabilities.count) scores for \(trueLabels.count) samples of \(classCount) classes")
-        self.init(
+    ) throws(EvaluationError) {
+        guard classCount > 0 else { throw .noClasses(classCount: classCount) }
+        guard probabilities.count == trueLabels.count * classCount else {
+            throw .lengthMismatch(what: "scores for \(trueLabels.count) samples of \(classCount) classes",
+                                  expected: trueLabels.count * classCount, actual: probabilities.count)
+        }
+        try self.init(
             trueLabels: trueLabels,
             predictedLabels: ClassifierEvaluation.argmax(probabilities: probabilities, classCount: classCount),
             classCount: classCount)
@@ -67,15 +69,16 @@ public struct ClassifierEvaluation: Sendable, Hashable, Codable {
     /// number, so a row with NaNs predicts the index of its first NaN — as in
     /// NumPy, and it keeps a diverged network from looking accurate.
     ///
-    /// - Precondition: `classCount > 0` and `probabilities.count` is a multiple
-    ///   of `classCount`.
+    /// - Throws: ``EvaluationError`` unless `classCount > 0` and
+    ///   `probabilities.count` is a multiple of `classCount`.
     public static func argmax<Score: BinaryFloatingPoint>(
         probabilities: [Score], classCount: Int
-    ) -> [Int] {
-        precondition(classCount > 0, "classCount must be positive")
-        precondition(
-            probabilities.count % classCount == 0,
-            "\(probabilities.count) scores is not a whole number of rows of \(classCount)")
+    ) throws(EvaluationError) -> [Int] {
+        guard classCount > 0 else { throw .noClasses(classCount: classCount) }
+        guard probabilities.count % classCount == 0 else {
+            throw .lengthMismatch(what: "scores, a whole number of rows of \(classCount)",
+                                  expected: probabilities.count / classCount * classCount, actual: probabilities.count)
+        }
         let rows = probabilities.count / classCount
         return probabilities.withUnsafeBufferPointer { p in
             (0..<rows).map { i in
@@ -108,7 +111,8 @@ public struct ClassifierEvaluation: Sendable, Hashable, Codable {
     /// - Parameters:
     ///   - targetNames: One name per class, or `nil` to name rows by index.
     ///   - digits: Decimals of the floating-point values.
-    public func report(targetNames: [String]? = nil, digits: Int = 2) -> ClassificationReport {
-        ClassificationReport(metrics: metrics, targetNames: targetNames, digits: digits)
+    /// - Throws: ``EvaluationError`` as ``ClassificationReport/init(metrics:targetNames:digits:)`` does.
+    public func report(targetNames: [String]? = nil, digits: Int = 2) throws(EvaluationError) -> ClassificationReport {
+        try ClassificationReport(metrics: metrics, targetNames: targetNames, digits: digits)
     }
 }

@@ -10,7 +10,7 @@
 /// - column `j` sums to the number of predictions of class `j` (`TP + FP`).
 ///
 /// ```swift
-/// let matrix = ConfusionMatrix(
+/// let matrix = try ConfusionMatrix(
 ///     trueLabels:      [0, 0, 1, 2, 2, 2],
 ///     predictedLabels: [0, 1, 1, 2, 0, 2],
 ///     classCount: 3)
@@ -50,20 +50,25 @@ public struct ConfusionMatrix: Sendable, Hashable, Codable {
     ///     `0..<classCount`; as many as `trueLabels`.
     ///   - classCount: The number of classes `k` (at least 1). Classes that
     ///     never occur get a row and a column of zeros.
-    /// - Precondition: Both arrays have the same length and every label is in
-    ///   `0..<classCount`.
-    public init(trueLabels: [Int], predictedLabels: [Int], classCount: Int) {
-        precondition(classCount > 0, "classCount must be positive")
-        precondition(
-            trueLabels.count == predictedLabels.count,
-            "trueLabels (\(trueLabels.count)) and predictedLabels (\(predictedLabels.count)) differ in length")
+    /// - Throws: ``EvaluationError`` when `classCount < 1`, the arrays differ
+    ///   in length, or a label is outside `0..<classCount`.
+    public init(trueLabels: [Int], predictedLabels: [Int], classCount: Int) throws(EvaluationError) {
+        guard classCount > 0 else { throw .noClasses(classCount: classCount) }
+        guard trueLabels.count == predictedLabels.count else {
+            throw .lengthMismatch(what: "predictedLabels for \(trueLabels.count) trueLabels",
+                                  expected: trueLabels.count, actual: predictedLabels.count)
+        }
         // Count into one flat buffer, then split it into rows.
         var flat = [Int](repeating: 0, count: classCount * classCount)
         for n in trueLabels.indices {
             let t = trueLabels[n]
             let p = predictedLabels[n]
-            precondition(t >= 0 && t < classCount, "true label \(t) of sample \(n) is not in 0..<\(classCount)")
-            precondition(p >= 0 && p < classCount, "predicted label \(p) of sample \(n) is not in 0..<\(classCount)")
+            guard t >= 0 && t < classCount else {
+                throw .labelOutOfRange(what: "true", sample: n, label: t, classCount: classCount)
+            }
+            guard p >= 0 && p < classCount else {
+                throw .labelOutOfRange(what: "predicted", sample: n, label: p, classCount: classCount)
+            }
             flat[t * classCount + p] += 1
         }
         self.classCount = classCount
@@ -74,12 +79,13 @@ public struct ConfusionMatrix: Sendable, Hashable, Codable {
 
     /// Wraps existing counts.
     ///
-    /// - Precondition: `counts` is a non-empty square matrix of non-negative counts.
-    public init(counts: [[Int]]) {
-        precondition(!counts.isEmpty, "a confusion matrix needs at least one class")
+    /// - Throws: ``EvaluationError/invalidCounts(_:)`` unless `counts` is a
+    ///   non-empty square matrix of non-negative counts.
+    public init(counts: [[Int]]) throws(EvaluationError) {
+        guard !counts.isEmpty else { throw .invalidCounts("a confusion matrix needs at least one class") }
         for row in counts {
-            precondition(row.count == counts.count, "a confusion matrix must be square")
-            precondition(row.allSatisfy { $0 >= 0 }, "counts must be non-negative")
+            guard row.count == counts.count else { throw .invalidCounts("a confusion matrix must be square") }
+            guard row.allSatisfy({ $0 >= 0 }) else { throw .invalidCounts("counts must be non-negative") }
         }
         self.classCount = counts.count
         self.counts = counts
@@ -141,9 +147,9 @@ public struct ConfusionMatrix: Sendable, Hashable, Codable {
     /// count (largest first), ties broken by true class and then by predicted
     /// class (smallest first).
     ///
-    /// - Parameter limit: The maximum number of pairs to return (non-negative).
+    /// - Parameter limit: The maximum number of pairs to return (none when
+    ///   it is not positive).
     public func mostConfusedPairs(limit: Int = 10) -> [Pair] {
-        precondition(limit >= 0, "limit must be non-negative")
         var pairs: [Pair] = []
         for i in 0..<classCount {
             for j in 0..<classCount where i != j && counts[i][j] > 0 {
@@ -157,6 +163,6 @@ public struct ConfusionMatrix: Sendable, Hashable, Codable {
             if a.trueClass != b.trueClass { return a.trueClass < b.trueClass }
             return a.predictedClass < b.predictedClass
         }
-        return Array(pairs.prefix(limit))
+        return Array(pairs.prefix(max(0, limit)))
     }
 }

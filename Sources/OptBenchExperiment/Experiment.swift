@@ -117,7 +117,7 @@ public struct Experiment: Sendable {
                 }
                 outcome.predictions = outputs.predictions
                 outcome.probabilities = outputs.probabilities
-                outcome.result.test = testResult(outputs: outputs, test: test, classNames: dataset.classNames)
+                outcome.result.test = try testResult(outputs: outputs, test: test, classNames: dataset.classNames)
             }
             observer(.runFinished(outcome.result))
             try runFinished(outcome)
@@ -128,14 +128,14 @@ public struct Experiment: Sendable {
                                 configuration: configuration, dataset: datasetInfo, model: modelInfo, runs: runs)
     }
 
-    func testResult(outputs: ModelOutputs, test: LabeledImages, classNames: [String]) -> TestResult {
+    func testResult(outputs: ModelOutputs, test: LabeledImages, classNames: [String]) throws -> TestResult {
         let truth = test.labels.map(Int.init)
-        let metrics = ClassificationMetrics(trueLabels: truth, predictedLabels: outputs.predictions,
+        let metrics = try ClassificationMetrics(trueLabels: truth, predictedLabels: outputs.predictions,
                                             classCount: classNames.count)
-        let report = ClassificationReport(metrics: metrics,
+        let report = try ClassificationReport(metrics: metrics,
                                           targetNames: configuration.reportClassNames ? classNames : nil,
                                           digits: configuration.reportDigits)
-        let matrix = ConfusionMatrix(trueLabels: truth, predictedLabels: outputs.predictions, classCount: classNames.count)
+        let matrix = try ConfusionMatrix(trueLabels: truth, predictedLabels: outputs.predictions, classCount: classNames.count)
         return TestResult(
             accuracy: metrics.accuracy, loss: outputs.loss,
             macroF1: metrics.macro.f1, weightedF1: metrics.weighted.f1,

@@ -45,8 +45,9 @@ public struct OptimizerSpec: Sendable, Equatable, Codable, CustomStringConvertib
         settings.isEmpty ? name : name + "(" + settings.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + ")"
     }
 
-    /// The names that ``make(learningRate:)`` knows, in the order `--help` lists them.
-    public static let knownNames = ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
+    /// The names that ``make(learningRate:)`` knows, in the order `--help`
+    /// lists them: those of ``OptimizerRegistry/standard``.
+    public static var knownNames: [String] { OptimizerRegistry.standard.names }
 
     /// Parses a whole `--optimizers` value: comma-separated entries, commas
     /// inside parentheses belonging to their entry.
@@ -107,7 +108,7 @@ public struct OptimizerSpec: Sendable, Equatable, Codable, CustomStringConvertib
                 guard pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty else {
                     throw .invalidOption("--optimizers", "'\(part.trimmingWhitespace)' in '\(entry)' is not key=value")
                 }
-                let key = pair[0] == "lr" ? "learning_rate" : pair[0]
+                let key = HyperparameterReader.aliases[pair[0]] ?? pair[0]
                 if settings.contains(where: { $0.key == key }) {
                     throw .invalidOption("--optimizers", "\(key) is set twice in '\(entry)'")
                 }
@@ -115,11 +116,8 @@ public struct OptimizerSpec: Sendable, Equatable, Codable, CustomStringConvertib
             }
         }
         name = name.lowercased()
-        guard knownNames.contains(name) else {
-            throw .invalidOption("--optimizers", "unknown optimizer '\(name)' (known: \(knownNames.joined(separator: ", ")))")
-        }
         let spec = OptimizerSpec(name: name, settings: settings, label: label)
-        _ = try spec.make(learningRate: nil)  // validates every key and value now, not after hours of training
+        _ = try spec.make(learningRate: nil)  // validates the name, every key and value now, not after hours of training
         return spec
     }
 
@@ -127,98 +125,19 @@ public struct OptimizerSpec: Sendable, Equatable, Codable, CustomStringConvertib
         !label.isEmpty && label.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
     }
 
-    /// The optimizer this spec describes. `learningRate` (the `--learning-rate`
-    /// option) replaces the default rate; a rate set in the spec itself wins.
-    public func make(learningRate: Double?) throws(ExperimentError) -> any GradientOptimizer {
-        var values = SettingReader(spec: self)
-        let optimizer: any GradientOptimizer
-        switch name {
-        case "sgd", "momentum", "nesterov":
-            let defaults = name == "sgd" ? SGD() : SGD(momentum: 0.9, nesterov: name == "nesterov")
-            optimizer = SGD(
-                learningRate: try values.rate(default: learningRate.map(Float.init) ?? defaults.learningRate),
-                momentum: try values.fraction("momentum", default: defaults.momentum),
-                nesterov: try values.flag("nesterov", default: defaults.nesterov))
-        case "rmsprop":
-            let defaults = RMSprop()
-            optimizer = RMSprop(
-                learningRate: try values.rate(default: learningRate.map(Float.init) ?? defaults.learningRate),
-                rho: try values.fraction("rho", default: defaults.rho),
-                momentum: try values.fraction("momentum", default: defaults.momentum),
-                epsilon: try values.positive("epsilon", default: defaults.epsilon),
-                centered: try values.flag("centered", default: defaults.centered))
-        case "adam":
-            let defaults = Adam()
-            optimizer = Adam(
-                learningRate: try values.rate(default: learningRate.map(Float.init) ?? defaults.learningRate),
-                beta1: try values.fraction("beta_1", default: defaults.beta1),
-                beta2: try values.fraction("beta_2", default: defaults.beta2),
-                epsilon: try values.positive("epsilon", default: defaults.epsilon),
-                amsgrad: try values.flag("amsgrad", default: defaults.amsgrad))
-        default:
-            throw .invalidOption("--optimizers", "unknown optimizer '\(name)' (known: \(OptimizerSpec.knownNames.joined(separator: ", ")))")
-        }
-        if let unused = values.unusedKeys.first {
-            let known = optimizer.hyperparameters.map(\.name).joined(separator: ", ")
-            throw .invalidOption("--optimizers", "\(name) has no hyperparameter '\(unused)' (it has: \(known))")
-        }
-        return optimizer
-    }
-}
-
-/// Reads and checks the values of a spec's settings, remembering which were used.
-struct SettingReader {
-    let spec: OptimizerSpec
-    private var used: Set<String> = []
-
-    init(spec: OptimizerSpec) { self.spec = spec }
-
-    var unusedKeys: [String] { spec.settings.map(\.key).filter { !used.contains($0) } }
-
-    private mutating func text(_ key: String) -> String? {
-        guard let setting = spec.settings.first(where: { $0.key == key }) else { return nil }
-        used.insert(key)
-        return setting.value
-    }
-
-    private func fail(_ key: String, _ value: String, _ why: String) -> ExperimentError {
-        .invalidOption("--optimizers", "\(spec.label): \(key)=\(value) \(why)")
-    }
-
-    private mutating func number(_ key: String) throws(ExperimentError) -> (String, Float)? {
-        guard let value = text(key) else { return nil }
-        guard let x = Double(value), x.isFinite, Float(x).isFinite else { throw fail(key, value, "is not a finite number") }
-        return (value, Float(x))
-    }
-
-    /// `learning_rate`: finite and > 0.
-    mutating func rate(default value: Float) throws(ExperimentError) -> Float {
-        guard let (text, x) = try number("learning_rate") else { return value }
-        guard x > 0 else { throw fail("learning_rate", text, "must be > 0") }
-        return x
-    }
-
-    /// A decay or momentum factor in [0, 1).
-    mutating func fraction(_ key: String, default value: Float) throws(ExperimentError) -> Float {
-        guard let (text, x) = try number(key) else { return value }
-        guard x >= 0 && x < 1 else { throw fail(key, text, "must be in [0, 1)") }
-        return x
-    }
-
-    /// A strictly positive constant such as `epsilon`.
-    mutating func positive(_ key: String, default value: Float) throws(ExperimentError) -> Float {
-        guard let (text, x) = try number(key) else { return value }
-        guard x > 0 else { throw fail(key, text, "must be > 0") }
-        return x
-    }
-
-    /// `true` or `false`.
-    mutating func flag(_ key: String, default value: Bool) throws(ExperimentError) -> Bool {
-        guard let value = text(key) else { return value }
-        switch value.lowercased() {
-        case "true", "1", "yes": return true
-        case "false", "0", "no": return false
-        default: throw fail(key, value, "must be true or false")
+    /// The optimizer this spec describes, built by `registry`. `learningRate`
+    /// (the `--learning-rate` option) replaces the default rate; a rate set
+    /// in the spec itself wins. The registry's errors become `--optimizers`
+    /// messages, a bad value named by the spec's label.
+    public func make(learningRate: Double?,
+                     registry: OptimizerRegistry = .standard) throws(ExperimentError) -> any GradientOptimizer {
+        do {
+            return try registry.make(name, settings: settings.map { .init(key: $0.key, value: $0.value) },
+                                     defaultLearningRate: learningRate.map(Float.init))
+        } catch .invalidValue(_, let key, let value, let requirement) {
+            throw .invalidOption("--optimizers", "\(label): \(key)=\(value) \(requirement)")
+        } catch {
+            throw .invalidOption("--optimizers", error.description)
         }
     }
 }

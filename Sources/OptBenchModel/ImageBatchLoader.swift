@@ -44,7 +44,8 @@ struct ImageBatchLoader {
         Kernels.parallelGatherScaledRows(
             from: images, width: inputSize, indices: samples,
             into: workspace.input + row * inputSize,
-            findingNonzerosInto: workspace.inputNonzeros.dropping(rowBlocks: row / Kernels.sparseRows))
+            findingNonzerosInto: workspace.inputNonzeros.dropping(rowBlocks: row / Kernels.sparseRows),
+            threads: workspace.threads)
         return (grouped, nil)
     }
 
@@ -107,7 +108,7 @@ struct ImageBatchLoader {
             }
             return
         }
-        let parts = Kernels.gatherParts(rows: rows, width: inputSize, threads: KernelThreads.shared.threadCount)
+        let parts = Kernels.gatherParts(rows: rows, width: inputSize, threads: workspace.threads.threadCount)
         for part in stride(from: thread, to: parts, by: threads) {
             for r in Kernels.gatherRows(part, of: parts, rows: rows) {
                 optbench_prefetch(images + Int(following[r]) * inputSize, inputSize)

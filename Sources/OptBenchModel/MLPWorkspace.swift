@@ -126,9 +126,18 @@ public final class MLPWorkspace {
     public let maximumParts: Int
     private var allocations: [UnsafeMutableRawPointer] = []
 
-    public init(model: MLP, capacity: Int) {
+    /// The threads every pass run with this workspace uses (its jobs, and the
+    /// kernels it calls). Two workspaces on two different pools (for example
+    /// two pools of one thread each) can run independent passes at the same
+    /// time, one per core.
+    public let threads: KernelThreads
+
+    /// Scratch for batches of up to `capacity` samples of `model`, its passes
+    /// run on `threads` (split for that pool's thread count).
+    public init(model: MLP, capacity: Int, threads: KernelThreads = .shared) {
         precondition(capacity > 0, "a workspace holds at least one sample")
         self.capacity = capacity
+        self.threads = threads
         var allocations: [UnsafeMutableRawPointer] = []
         /// `count` zeros (at least one), freed with the workspace.
         func zeros<T: Numeric>(_ count: Int, of: T.Type) -> UnsafeMutablePointer<T> {
@@ -149,7 +158,7 @@ public final class MLPWorkspace {
         transposed = floats(partCapacity * (model.layers.dropFirst().map(\.inputs).max() ?? 1))
         transposedInput = floats(partCapacity * model.inputSize)
         transposedWeights = floats(model.layers.dropFirst().map { $0.inputs * $0.outputs }.max() ?? 1)
-        let threadCount = KernelThreads.shared.threadCount
+        let threadCount = threads.threadCount
         maximumParts = max(threadCount, 4)
         scratchPerThread = Kernels.matmulWorkspaceCount(k: max(widest, partCapacity))
         kernelScratch = floats(scratchPerThread * maximumParts)

@@ -43,7 +43,9 @@ public struct Adam: GradientOptimizer {
     }
 
     /// Slots: `m`, `v`, and `v̂` (only with `amsgrad`).
-    public var slotCount: Int { amsgrad ? 3 : 2 }
+    public var slots: [SlotDeclaration] {
+        [SlotDeclaration("momentum"), SlotDeclaration("velocity")] + (amsgrad ? [SlotDeclaration("velocity_hat")] : [])
+    }
 
     /// The bias-corrected step size `α = η·√(1 − β₂ᵗ) / (1 − β₁ᵗ)`, in `Float`
     /// as Keras computes it.
@@ -59,36 +61,37 @@ public struct Adam: GradientOptimizer {
     }
 
     /// Step `t` of Adam: its bias-corrected step size `α` fixed.
-    public struct Step: OptimizerStep {
+    public struct Step: VectorizedOptimizerStep {
         let alpha: Float, oneMinusBeta1: Float, oneMinusBeta2: Float, epsilon: Float, amsgrad: Bool
+
+        /// The rule on one vector (slots `m`, `v`, `v̂`).
+        @inline(__always)
+        public func apply(_ gi: SIMD16<Float>, parameters w: UnsafeMutablePointer<Float>,
+                          slots: UnsafeMutablePointer<Float>, slotStride: Int, lanes: Int) {
+            let alpha = alpha, oneMinusBeta1 = oneMinusBeta1, oneMinusBeta2 = oneMinusBeta2, eps = epsilon
+            let m = slots, v = slots + slotStride, vHat = slots + 2 * slotStride
+            var mi = m.vector(at: 0, lanes: lanes)
+            mi += (gi - mi) * oneMinusBeta1
+            m.store(mi, at: 0, lanes: lanes)
+            var vi = v.vector(at: 0, lanes: lanes)
+            vi += (gi * gi - vi) * oneMinusBeta2
+            v.store(vi, at: 0, lanes: lanes)
+            if amsgrad {
+                vi = pointwiseMax(vHat.vector(at: 0, lanes: lanes), vi)
+                vHat.store(vi, at: 0, lanes: lanes)
+            }
+            w.store(w.vector(at: 0, lanes: lanes) - Kernels.divide(mi * alpha, Kernels.squareRoot(vi) + eps),
+                    at: 0, lanes: lanes)
+        }
 
         public func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                           slots: UnsafeMutablePointer<Float>, slotStride: Int, count: Int) {
-            let alpha = alpha, oneMinusBeta1 = oneMinusBeta1, oneMinusBeta2 = oneMinusBeta2, eps = epsilon
-            let amsgrad = amsgrad
-            let m = slots, v = slots + slotStride, vHat = slots + 2 * slotStride
-            // One vector (`lanes` = 16) or the partial vector at the end.
-            @inline(__always) func update(_ i: Int, _ lanes: Int) {
-                let gi = g.vector(at: i, lanes: lanes)
-                var mi = m.vector(at: i, lanes: lanes)
-                mi += (gi - mi) * oneMinusBeta1
-                m.store(mi, at: i, lanes: lanes)
-                var vi = v.vector(at: i, lanes: lanes)
-                vi += (gi * gi - vi) * oneMinusBeta2
-                v.store(vi, at: i, lanes: lanes)
-                if amsgrad {
-                    vi = pointwiseMax(vHat.vector(at: i, lanes: lanes), vi)
-                    vHat.store(vi, at: i, lanes: lanes)
-                }
-                w.store(w.vector(at: i, lanes: lanes) - Kernels.divide(mi * alpha, Kernels.squareRoot(vi) + eps),
-                        at: i, lanes: lanes)
-            }
-            var i = 0
-            while i &+ 16 <= count {
-                update(i, 16)
-                i &+= 16
-            }
-            if i < count { update(i, count &- i) }
+            applyVectorwise(parameters: w, gradients: g, slots: slots, slotStride: slotStride, count: count)
+        }
+
+        public func apply(_ product: SparseRowProduct, parameters w: UnsafeMutablePointer<Float>,
+                          slots: UnsafeMutablePointer<Float>, slotStride: Int) {
+            applyFromRegisters(product, parameters: w, slots: slots, slotStride: slotStride)
         }
     }
 }

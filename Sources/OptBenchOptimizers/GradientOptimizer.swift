@@ -27,38 +27,27 @@ public protocol GradientOptimizer: Sendable {
     var name: String { get }
     /// Every hyperparameter with its value, in a fixed order (for reports).
     var hyperparameters: [Hyperparameter] { get }
-    /// Per-parameter slots the rule keeps (velocity, moment estimates).
-    var slotCount: Int { get }
+    /// The per-parameter slots the rule keeps (velocity, moment estimates),
+    /// each with the value it starts at: slot `k` of ``OptimizerState``.
+    var slots: [SlotDeclaration] { get }
+    /// The scalars the rule keeps besides the step count (Nadam's running
+    /// product `u_product`), each with its starting value; none by default.
+    var scalars: [ScalarDeclaration] { get }
     /// The update of step `t` (counted from 1).
     func step(_ t: Int) -> Step
 }
 
-/// One step of an optimizer (``GradientOptimizer/step(_:)``): its update rule
-/// with every constant fixed, for any run of parameters.
-public protocol OptimizerStep {
-    /// Updates the `count` parameters `w[0..<count]` from their gradients
-    /// `g[0..<count]`; slot `k` of parameter `i` is `slots[k·slotStride + i]`
-    /// (the slots of one ``OptimizerState`` offset to the run: `slotStride` is
-    /// the state's parameter count).
-    func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
-               slots: UnsafeMutablePointer<Float>, slotStride: Int, count: Int)
-
-    /// The constants of this step when it is SGD's, gradient descent with or
-    /// without momentum, its velocity in slot 0 (the training step may then
-    /// apply it itself, where the gradient is computed); nil (the default)
-    /// otherwise.
-    var descent: SGD.Constants? { get }
-}
-
-extension OptimizerStep {
-    public var descent: SGD.Constants? { nil }
-}
-
 extension GradientOptimizer {
-    /// Fresh state for a parameter vector of `parameterCount` values: ``slotCount``
-    /// slots of zeros, at step 0.
+    public var scalars: [ScalarDeclaration] { [] }
+
+    /// The number of per-parameter slots (``slots``).
+    public var slotCount: Int { slots.count }
+
+    /// Fresh state for a parameter vector of `parameterCount` values: every
+    /// declared slot filled with its initial value, every scalar at its own,
+    /// at step 0.
     public func makeState(parameterCount: Int) -> OptimizerState {
-        OptimizerState(slotCount: slotCount, parameterCount: parameterCount)
+        OptimizerState(slots: slots, scalars: scalars, parameterCount: parameterCount)
     }
 
     /// Checks that `state` was made by this optimizer for `count` parameters.
@@ -150,39 +139,4 @@ func complementAsKeras(_ x: Float) -> Float {
 func formatNumber(_ x: Double) -> String {
     if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
     return "\(x)"
-}
-
-/// The mutable part of an optimizer: the step count `t` and the per-parameter
-/// slots (velocity, moment estimates), each as long as the parameter vector,
-/// stored one after another in one flat buffer.
-public struct OptimizerState: Sendable, Equatable {
-    /// Number of updates applied so far.
-    public var step: Int
-    /// Length of each slot (the parameter count).
-    public let parameterCount: Int
-    /// Number of slots.
-    public let slotCount: Int
-    /// Slot `k` is `values[k·parameterCount ..< (k+1)·parameterCount]`.
-    public var values: [Float]
-
-    /// `slotCount` slots of `parameterCount` zeros, at step 0.
-    public init(slotCount: Int, parameterCount: Int) {
-        self.step = 0
-        self.parameterCount = parameterCount
-        self.slotCount = slotCount
-        self.values = [Float](repeating: 0, count: slotCount * parameterCount)
-    }
-
-    /// Slot `k` as an array (for tests and inspection).
-    public func slot(_ k: Int) -> [Float] {
-        Array(values[(k * parameterCount)..<((k + 1) * parameterCount)])
-    }
-
-    /// Calls `body` with the base address of the slot buffer (slot `k` starts at
-    /// `base + k·parameterCount`).
-    @inlinable
-    public mutating func withSlots<R>(_ body: (UnsafeMutablePointer<Float>) -> R) -> R {
-        if values.isEmpty { return body(UnsafeMutablePointer<Float>(bitPattern: MemoryLayout<Float>.alignment)!) }
-        return values.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
-    }
 }

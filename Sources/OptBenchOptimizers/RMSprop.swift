@@ -41,7 +41,9 @@ public struct RMSprop: GradientOptimizer {
 
     /// Slots: `s`, the momentum `m`, and the mean gradient `ḡ` (the last two
     /// are only used when their options are on).
-    public var slotCount: Int { 3 }
+    public var slots: [SlotDeclaration] {
+        [SlotDeclaration("velocity"), SlotDeclaration("momentum"), SlotDeclaration("average_gradient")]
+    }
 
     public func step(_ t: Int) -> Step {
         Step(learningRate: learningRate, rho: rho, oneMinusRho: complementAsKeras(rho), momentum: momentum,
@@ -49,40 +51,41 @@ public struct RMSprop: GradientOptimizer {
     }
 
     /// A step of RMSprop: the same at every `t`.
-    public struct Step: OptimizerStep {
+    public struct Step: VectorizedOptimizerStep {
         let learningRate: Float, rho: Float, oneMinusRho: Float, momentum: Float, epsilon: Float, centered: Bool
+
+        /// The rule on one vector (slots `s`, `m`, `ḡ`).
+        @inline(__always)
+        public func apply(_ gi: SIMD16<Float>, parameters w: UnsafeMutablePointer<Float>,
+                          slots: UnsafeMutablePointer<Float>, slotStride: Int, lanes: Int) {
+            let lr = learningRate, rho = rho, oneMinusRho = oneMinusRho, mu = momentum, eps = epsilon
+            let s = slots, m = slots + slotStride, average = slots + 2 * slotStride
+            let si = rho * s.vector(at: 0, lanes: lanes) + oneMinusRho * (gi * gi)
+            s.store(si, at: 0, lanes: lanes)
+            var denominator = si
+            if centered {
+                let ai = rho * average.vector(at: 0, lanes: lanes) + oneMinusRho * gi
+                average.store(ai, at: 0, lanes: lanes)
+                denominator -= ai * ai
+            }
+            let increment = Kernels.divide(lr * gi, Kernels.squareRoot(denominator + eps))
+            if mu > 0 {
+                let mi = mu * m.vector(at: 0, lanes: lanes) + increment
+                m.store(mi, at: 0, lanes: lanes)
+                w.store(w.vector(at: 0, lanes: lanes) - mi, at: 0, lanes: lanes)
+            } else {
+                w.store(w.vector(at: 0, lanes: lanes) - increment, at: 0, lanes: lanes)
+            }
+        }
 
         public func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                           slots: UnsafeMutablePointer<Float>, slotStride: Int, count: Int) {
-            let lr = learningRate, rho = rho, oneMinusRho = oneMinusRho, mu = momentum, eps = epsilon
-            let centered = centered
-            let s = slots, m = slots + slotStride, average = slots + 2 * slotStride
-            // One vector (`lanes` = 16) or the partial vector at the end.
-            @inline(__always) func update(_ i: Int, _ lanes: Int) {
-                let gi = g.vector(at: i, lanes: lanes)
-                let si = rho * s.vector(at: i, lanes: lanes) + oneMinusRho * (gi * gi)
-                s.store(si, at: i, lanes: lanes)
-                var denominator = si
-                if centered {
-                    let ai = rho * average.vector(at: i, lanes: lanes) + oneMinusRho * gi
-                    average.store(ai, at: i, lanes: lanes)
-                    denominator -= ai * ai
-                }
-                let increment = Kernels.divide(lr * gi, Kernels.squareRoot(denominator + eps))
-                if mu > 0 {
-                    let mi = mu * m.vector(at: i, lanes: lanes) + increment
-                    m.store(mi, at: i, lanes: lanes)
-                    w.store(w.vector(at: i, lanes: lanes) - mi, at: i, lanes: lanes)
-                } else {
-                    w.store(w.vector(at: i, lanes: lanes) - increment, at: i, lanes: lanes)
-                }
-            }
-            var i = 0
-            while i &+ 16 <= count {
-                update(i, 16)
-                i &+= 16
-            }
-            if i < count { update(i, count &- i) }
+            applyVectorwise(parameters: w, gradients: g, slots: slots, slotStride: slotStride, count: count)
+        }
+
+        public func apply(_ product: SparseRowProduct, parameters w: UnsafeMutablePointer<Float>,
+                          slots: UnsafeMutablePointer<Float>, slotStride: Int) {
+            applyFromRegisters(product, parameters: w, slots: slots, slotStride: slotStride)
         }
     }
 }

@@ -30,59 +30,41 @@ public struct SGD: GradientOptimizer {
          Hyperparameter("nesterov", .flag(nesterov))]
     }
 
-    /// Slots: the velocity `v` when `momentum > 0`, none otherwise.
-    public var slotCount: Int { momentum > 0 ? 1 : 0 }
+    /// Slots: the velocity `v` (from 0) when `momentum > 0`, none otherwise.
+    public var slots: [SlotDeclaration] { momentum > 0 ? [SlotDeclaration("velocity")] : [] }
 
     public func step(_ t: Int) -> Step {
         Step(learningRate: learningRate, momentum: momentum, nesterov: nesterov)
     }
 
-    /// SGD's constants, for a training step that applies the rule itself
-    /// (``OptimizerStep/descent``): exactly the arithmetic of
-    /// ``Step/apply(parameters:gradients:slots:slotStride:count:)``, with the
-    /// velocity in slot 0 when `momentum > 0`.
-    public struct Constants: Sendable, Equatable {
-        public let learningRate: Float, momentum: Float, nesterov: Bool
-    }
-
     /// A step of SGD: the same at every `t`.
-    public struct Step: OptimizerStep {
+    public struct Step: VectorizedOptimizerStep {
         let learningRate: Float, momentum: Float, nesterov: Bool
 
-        public var descent: Constants? {
-            Constants(learningRate: learningRate, momentum: momentum, nesterov: nesterov)
+        /// The rule on one vector, each product and each sum rounded to
+        /// `Float` (no fused multiply-add), as Keras computes it.
+        @inline(__always)
+        public func apply(_ g: SIMD16<Float>, parameters w: UnsafeMutablePointer<Float>,
+                          slots v: UnsafeMutablePointer<Float>, slotStride: Int, lanes: Int) {
+            let lr = learningRate, mu = momentum
+            guard mu > 0 else {
+                w.store(w.vector(at: 0, lanes: lanes) - lr * g, at: 0, lanes: lanes)
+                return
+            }
+            let vi = mu * v.vector(at: 0, lanes: lanes) - lr * g
+            v.store(vi, at: 0, lanes: lanes)
+            let step = nesterov ? mu * vi - lr * g : vi
+            w.store(w.vector(at: 0, lanes: lanes) + step, at: 0, lanes: lanes)
         }
 
         public func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
-                          slots v: UnsafeMutablePointer<Float>, slotStride: Int, count: Int) {
-            let lr = learningRate, mu = momentum, nesterov = nesterov
-            guard mu > 0 else {
-                // One vector (`lanes` = 16) or the partial vector at the end.
-                @inline(__always) func update(_ i: Int, _ lanes: Int) {
-                    w.store(w.vector(at: i, lanes: lanes) - lr * g.vector(at: i, lanes: lanes), at: i, lanes: lanes)
-                }
-                var i = 0
-                while i &+ 16 <= count {
-                    update(i, 16)
-                    i &+= 16
-                }
-                if i < count { update(i, count &- i) }
-                return
-            }
-            // One vector (`lanes` = 16) or the partial vector at the end.
-            @inline(__always) func update(_ i: Int, _ lanes: Int) {
-                let gi = g.vector(at: i, lanes: lanes)
-                let vi = mu * v.vector(at: i, lanes: lanes) - lr * gi
-                v.store(vi, at: i, lanes: lanes)
-                let step = nesterov ? mu * vi - lr * gi : vi
-                w.store(w.vector(at: i, lanes: lanes) + step, at: i, lanes: lanes)
-            }
-            var i = 0
-            while i &+ 16 <= count {
-                update(i, 16)
-                i &+= 16
-            }
-            if i < count { update(i, count &- i) }
+                          slots: UnsafeMutablePointer<Float>, slotStride: Int, count: Int) {
+            applyVectorwise(parameters: w, gradients: g, slots: slots, slotStride: slotStride, count: count)
+        }
+
+        public func apply(_ product: SparseRowProduct, parameters w: UnsafeMutablePointer<Float>,
+                          slots: UnsafeMutablePointer<Float>, slotStride: Int) {
+            applyFromRegisters(product, parameters: w, slots: slots, slotStride: slotStride)
         }
     }
 }

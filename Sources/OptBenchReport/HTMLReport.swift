@@ -146,7 +146,8 @@ public enum HTMLReport {
     }
 
     static func mostConfused(_ test: TestResult, classNames: [String]) -> String {
-        let matrix = ConfusionMatrix(counts: test.confusionMatrix)
+        // Counts read from a results file: a malformed matrix lists no pairs.
+        guard let matrix = try? ConfusionMatrix(counts: test.confusionMatrix) else { return "" }
         let pairs = matrix.mostConfusedPairs(limit: 5)
         guard !pairs.isEmpty else { return "" }
         func name(_ i: Int) -> String { i < classNames.count ? classNames[i] : "\(i)" }

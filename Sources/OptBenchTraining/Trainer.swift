@@ -204,10 +204,8 @@ private struct StepUpdate<Step: OptimizerStep>: ParameterUpdate {
                    slotStride: slotStride, count: range.count)
     }
 
-    var descentStep: DescentStep? {
-        step.descent.map {
-            DescentStep(rate: $0.learningRate, momentum: $0.momentum, nesterov: $0.nesterov, parameters: parameters,
-                        velocity: slots)
-        }
+    func apply(_ product: SparseRowProduct, firstParameter: Int) {
+        step.apply(product, parameters: parameters + firstParameter, slots: slots + firstParameter,
+                   slotStride: slotStride)
     }
 }

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct FormattingTests {
     /// `PythonFormat.fixed` equals Python's `f"{x:.{d}f}"`, ties included.
-    @Test func fixedMatchesPython() {
+    @Test func fixedMatchesPython() throws {
         var checked = 0
         for line in pythonFormattingFixture.split(separator: "\n") {
             let parts = line.split(separator: " ")
@@ -15,7 +15,7 @@ import Testing
         #expect(checked > 5_000)
     }
 
-    @Test func fixedRoundsHalfToEvenOnTheBinaryValue() {
+    @Test func fixedRoundsHalfToEvenOnTheBinaryValue() throws {
         #expect(PythonFormat.fixed(0.125, digits: 2) == "0.12")
         #expect(PythonFormat.fixed(0.375, digits: 2) == "0.38")
         #expect(PythonFormat.fixed(0.005, digits: 2) == "0.01")  // 0.005000000000000000104…
@@ -25,7 +25,7 @@ import Testing
         #expect(PythonFormat.fixed(-.infinity, digits: 2) == "-inf")
     }
 
-    @Test func rightAlignedCountsCodePointsLikePython() {
+    @Test func rightAlignedCountsCodePointsLikePython() throws {
         #expect(PythonFormat.rightAligned("abc", width: 5) == "  abc")
         #expect(PythonFormat.rightAligned("abcdef", width: 3) == "abcdef")
         #expect(PythonFormat.rightAligned("Cafe\u{301}", width: 6) == " Cafe\u{301}")
@@ -33,7 +33,7 @@ import Testing
     }
 
     /// `NumPySum.sum` equals `np.sum` bit for bit; a plain left-to-right sum does not.
-    @Test func numpySumMatchesNumPy() {
+    @Test func numpySumMatchesNumPy() throws {
         var plainDiffers = false
         for line in numpySumFixture.split(separator: "\n") {
             let numbers = line.split(separator: " ").map { Double($0)! }

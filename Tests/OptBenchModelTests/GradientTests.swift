@@ -245,9 +245,10 @@ struct FusedUpdateTests {
         var updates: [Int]
     }
 
-    /// `w ← w − 0.1·g` as a ``ParameterUpdate`` that says it is plain
-    /// gradient descent (``ParameterUpdate/descentStep``), counting the
-    /// parameters it updates itself.
+    /// `w ← w − 0.1·g` as a ``ParameterUpdate`` that takes the gradients a
+    /// product computes straight from the kernel's registers
+    /// (``ParameterUpdate/apply(_:firstParameter:)``), counting the
+    /// parameters it updates, either way.
     struct DescentUpdate: ParameterUpdate {
         let parameters: UnsafeMutablePointer<Float>, updates: UnsafeMutablePointer<Int>
 
@@ -255,13 +256,29 @@ struct FusedUpdateTests {
             for (q, i) in range.enumerated() { parameters[i] -= 0.1 * gradient[q]; updates[i] += 1 }
         }
 
-        var descentStep: DescentStep? {
-            DescentStep(rate: 0.1, momentum: 0, nesterov: false, parameters: parameters, velocity: parameters)
+        /// `w − 0.1·g` on four rows of `n` parameters, a vector at a time.
+        struct Sink: TileSink {
+            let parameters: UnsafeMutablePointer<Float>, updates: UnsafeMutablePointer<Int>, n: Int
+
+            func take(_ sums: SIMD16<Float>, row: Int, column: Int, lanes: Int) {
+                let offset = row * n + column
+                parameters.store(parameters.vector(at: offset, lanes: lanes) - 0.1 * sums, at: offset, lanes: lanes)
+                for i in offset..<(offset + lanes) { updates[i] += 1 }
+            }
+        }
+
+        func apply(_ product: SparseRowProduct, firstParameter: Int) {
+            let n = product.n
+            product.run { row in
+                Sink(parameters: parameters + firstParameter + row * n, updates: updates + firstParameter + row * n, n: n)
+            }
         }
     }
 
     /// SGD with momentum 0.9 and rate 0.05 (Keras's arithmetic, element by
-    /// element); with `registers`, it also says so (``ParameterUpdate/descentStep``).
+    /// element); with `registers`, it takes a product's gradients from the
+    /// kernel's registers (``ParameterUpdate/apply(_:firstParameter:)``),
+    /// otherwise the staged blocks of the default.
     struct MomentumUpdate: ParameterUpdate {
         let parameters: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>
         let nesterov: Bool, registers: Bool
@@ -275,9 +292,33 @@ struct FusedUpdateTests {
             }
         }
 
-        var descentStep: DescentStep? {
-            registers ? DescentStep(rate: 0.05, momentum: 0.9, nesterov: nesterov, parameters: parameters,
-                                    velocity: velocity) : nil
+        /// The same rule on a vector of four rows of `n` parameters.
+        struct Sink: TileSink {
+            let parameters: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>, n: Int, nesterov: Bool
+
+            func take(_ sums: SIMD16<Float>, row: Int, column: Int, lanes: Int) {
+                let (mu, lr): (Float, Float) = (0.9, 0.05)
+                let offset = row * n + column
+                let v = mu * velocity.vector(at: offset, lanes: lanes) - lr * sums
+                velocity.store(v, at: offset, lanes: lanes)
+                let step = nesterov ? mu * v - lr * sums : v
+                parameters.store(parameters.vector(at: offset, lanes: lanes) + step, at: offset, lanes: lanes)
+            }
+        }
+
+        func apply(_ product: SparseRowProduct, firstParameter: Int) {
+            let n = product.n
+            guard registers else {
+                product.run { firstRow, rowCount, values in
+                    let start = firstParameter + firstRow * n
+                    apply(start..<(start + rowCount * n), gradient: values)
+                }
+                return
+            }
+            product.run { row in
+                Sink(parameters: parameters + firstParameter + row * n, velocity: velocity + firstParameter + row * n,
+                     n: n, nesterov: nesterov)
+            }
         }
     }
 
@@ -322,7 +363,7 @@ struct FusedUpdateTests {
     }
 
     /// One pass; with `fused`, `w ← w − 0.1·g` is applied through `update`
-    /// (with `descent`, as plain descent that the pass may apply itself),
+    /// (with `descent`, taking a product's gradients from the registers),
     /// otherwise after the plain pass. With `grouped`, each part's samples go
     /// through the first layer in ``SampleGrouping`` order (the images taken
     /// as squares).
@@ -400,20 +441,20 @@ struct FusedUpdateTests {
                 #expect(notOnce == 0, "\(label): \(notOnce) parameters not updated once")
                 #expect(differ == 0, "\(label): \(differ) parameters differ")
                 #expect(fused.totals == plain.totals)
-                // The other gradients are stored as usual.
-                let otherGradients = zip(fused.gradient[firstLayerWeights...], plain.gradient[firstLayerWeights...])
-                #expect(otherGradients.allSatisfy { $0.bitPattern == $1.bitPattern }, "\(label)")
-                // Plain descent: the pass may update the first layer's weights itself, from the registers,
-                // and the second layer's; every other parameter through `apply`.
+                // The other gradients are stored as usual, but W₂'s when its backward job is split by
+                // units between two threads (two parts): the update then takes it as it is computed.
+                let secondWeights = model.layers.count > 1
+                    ? model.layers[1].weightOffset..<model.layers[1].biasOffset : firstLayerWeights..<firstLayerWeights
+                let partCount = (splits?.count ?? KernelThreads.shared.threadCount + 1) - 1
+                let secondTaken = partCount == 2 && KernelThreads.shared.threadCount >= 2
+                let stored = fused.gradient.indices.filter { $0 >= firstLayerWeights && !(secondTaken && secondWeights.contains($0)) }
+                #expect(stored.allSatisfy { fused.gradient[$0].bitPattern == plain.gradient[$0].bitPattern }, "\(label)")
+                // From the registers: the same parameters, each updated once.
                 let descent = pass(model: model, batch: batch, sparse: sparse, splits: splits, fused: true, descent: true,
                                    grouped: grouped, parameters: parameters)
                 let descentDiffer = zip(descent.parameters, plain.parameters).filter { $0.bitPattern != $1.bitPattern }.count
-                #expect(descentDiffer == 0, "\(label), plain descent: \(descentDiffer) parameters differ")
-                let secondWeights = model.layers.count > 1
-                    ? model.layers[1].weightOffset..<model.layers[1].biasOffset : firstLayerWeights..<firstLayerWeights
-                #expect(descent.updates.indices.allSatisfy { i in
-                    i < firstLayerWeights || secondWeights.contains(i) ? descent.updates[i] <= 1 : descent.updates[i] == 1
-                }, "\(label), plain descent")
+                #expect(descentDiffer == 0, "\(label), from the registers: \(descentDiffer) parameters differ")
+                #expect(descent.updates.allSatisfy { $0 == 1 }, "\(label), from the registers")
                 #expect(descent.totals == plain.totals)
             }
         }
