@@ -52,10 +52,11 @@ public struct Experiment: Sendable {
         return (train, validation, dataset.test)
     }
 
-    /// The network for this dataset.
+    /// The network for this dataset: its tuned passes run when they apply
+    /// (``MLP/fastPathRefusal(threads:)``: ReLU), the plain path otherwise.
     public func model(for dataset: Dataset) -> MLP {
         MLP(MLPArchitecture(inputSize: dataset.featureCount, hiddenSizes: configuration.hiddenSizes,
-                            classCount: dataset.classCount))
+                            classCount: dataset.classCount, hiddenActivation: configuration.activation))
     }
 
     /// The shapes of every array, as the reference study printed them.
@@ -112,8 +113,10 @@ public struct Experiment: Sendable {
                 predictions: [], probabilities: [])
             if training.divergence == nil {
                 let outputs = Kernels.withFlushToZero {
-                    mlp.outputs(parameters: training.parameters, on: test, keepProbabilities: true,
-                                grouping: testGrouping)
+                    mlp.fastPathApplies()
+                        ? mlp.outputs(parameters: training.parameters, on: test, keepProbabilities: true,
+                                      grouping: testGrouping)
+                        : mlp.outputs(of: training.parameters, on: test, keepProbabilities: true)
                 }
                 outcome.predictions = outputs.predictions
                 outcome.probabilities = outputs.probabilities

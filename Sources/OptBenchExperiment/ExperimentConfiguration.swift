@@ -1,4 +1,5 @@
 import OptBenchData
+import OptBenchModel
 
 /// Everything that defines an experiment; every command-line option lands here,
 /// and `results.json` records it whole so that a run can be repeated.
@@ -15,8 +16,11 @@ public struct ExperimentConfiguration: Sendable, Codable, Equatable {
     public var batchSize: Int
     /// Seeds the initial weights (the same for every optimizer) and the shuffles.
     public var seed: UInt64
-    /// Widths of the hidden ReLU layers.
+    /// Widths of the hidden layers.
     public var hiddenSizes: [Int]
+    /// The hidden layers' activation (`--activation`; ReLU in the reference
+    /// study). The output layer's is always the softmax.
+    public var activation: Activation
     /// The first `validationSize` training images are the validation set.
     public var validationSize: Int
     /// Use only the first `trainSize` of the remaining training images (all when `nil`).
@@ -33,7 +37,7 @@ public struct ExperimentConfiguration: Sendable, Codable, Equatable {
     public init(
         dataset: String = DatasetKind.fashionMNIST.name, dataDirectory: String? = nil,
         epochs: Int = 30, batchSize: Int = 32, seed: UInt64 = 42,
-        hiddenSizes: [Int] = [300, 100], validationSize: Int = 5000, trainSize: Int? = nil,
+        hiddenSizes: [Int] = [300, 100], activation: Activation = .relu, validationSize: Int = 5000, trainSize: Int? = nil,
         learningRate: Double? = nil,
         optimizers: [OptimizerSpec] = OptimizerSpec.knownNames.filter { $0 != "nesterov" }.map { OptimizerSpec(name: $0) },
         reportClassNames: Bool = false, reportDigits: Int = 2
@@ -44,6 +48,7 @@ public struct ExperimentConfiguration: Sendable, Codable, Equatable {
         self.batchSize = batchSize
         self.seed = seed
         self.hiddenSizes = hiddenSizes
+        self.activation = activation
         self.validationSize = validationSize
         self.trainSize = trainSize
         self.learningRate = learningRate
@@ -64,6 +69,9 @@ public struct ExperimentConfiguration: Sendable, Codable, Equatable {
         guard batchSize > 0 else { throw .invalidOption("--batch-size", "must be at least 1, got \(batchSize)") }
         if let zero = hiddenSizes.first(where: { $0 <= 0 }) {
             throw .invalidOption("--hidden", "every hidden layer needs at least 1 unit, got \(zero)")
+        }
+        guard activation != .softmax else {
+            throw .invalidOption("--activation", Self.activationError("softmax"))
         }
         guard validationSize >= 0 else { throw .invalidOption("--validation-size", "must be ≥ 0, got \(validationSize)") }
         if let trainSize, trainSize <= 0 { throw .invalidOption("--train-size", "must be at least 1, got \(trainSize)") }
@@ -107,8 +115,40 @@ public struct ExperimentConfiguration: Sendable, Codable, Equatable {
         return total
     }
 
+    /// The hidden activation named `name` (Keras's spelling, as
+    /// ``Activation``'s raw values), or an error that lists the known ones.
+    public static func activation(named name: String) throws(ExperimentError) -> Activation {
+        guard let activation = Activation(rawValue: name.lowercased()), activation != .softmax else {
+            throw .invalidOption("--activation", activationError(name))
+        }
+        return activation
+    }
+
+    static func activationError(_ name: String) -> String {
+        let known = Activation.hiddenCases.map(\.rawValue).joined(separator: ", ")
+        return "unknown hidden activation '\(name)' (known: \(known))"
+    }
+
+    /// Decodes `results.json` written before the activation was recorded as ReLU.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        dataset = try c.decode(String.self, forKey: .dataset)
+        dataDirectory = try c.decodeIfPresent(String.self, forKey: .dataDirectory)
+        epochs = try c.decode(Int.self, forKey: .epochs)
+        batchSize = try c.decode(Int.self, forKey: .batchSize)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        hiddenSizes = try c.decode([Int].self, forKey: .hiddenSizes)
+        activation = try c.decodeIfPresent(Activation.self, forKey: .activation) ?? .relu
+        validationSize = try c.decode(Int.self, forKey: .validationSize)
+        trainSize = try c.decodeIfPresent(Int.self, forKey: .trainSize)
+        learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate)
+        optimizers = try c.decode([OptimizerSpec].self, forKey: .optimizers)
+        reportClassNames = try c.decode(Bool.self, forKey: .reportClassNames)
+        reportDigits = try c.decode(Int.self, forKey: .reportDigits)
+    }
+
     enum CodingKeys: String, CodingKey {
-        case dataset, epochs, seed, optimizers
+        case dataset, epochs, seed, optimizers, activation
         case dataDirectory = "data_dir"
         case batchSize = "batch_size"
         case hiddenSizes = "hidden"

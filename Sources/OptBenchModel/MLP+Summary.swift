@@ -10,6 +10,11 @@ extension MLP {
     ///     │ dense (Dense)                   │ (None, 300)            │       235,500 │
     ///     …
     ///      Total params: 266,610 (1.02 MB)
+    ///     …
+    ///      Hidden activation: relu (output: softmax)
+    ///
+    /// Keras's table does not show activations; the last line, OptBench's own,
+    /// names them.
     ///
     /// `imageShape` is the input's shape before `Flatten`, e.g. `[28, 28]`.
     public func summary(imageShape: [Int]? = nil) -> String {
@@ -45,6 +50,7 @@ extension MLP {
         out += " Total params: \(grouped(parameterCount)) (\(byteSize(bytes)))\n"
         out += " Trainable params: \(grouped(parameterCount)) (\(byteSize(bytes)))\n"
         out += " Non-trainable params: 0 (0.00 B)\n"
+        out += " Hidden activation: \(architecture.hiddenActivation.rawValue) (output: softmax)\n"
         return out
     }
 }

@@ -3,6 +3,11 @@ import OptBenchKernels
 /// A multilayer perceptron whose weights and biases all live in one flat
 /// parameter vector.
 ///
+/// As a ``Model`` it runs the tuned passes when ``fastPathRefusal(threads:)``
+/// finds nothing against them, and otherwise the plain path
+/// (``DenseNetwork``), which gives the same results for any activation and
+/// thread count.
+///
 /// The layers only record offsets into that vector (llm.c's
 /// `malloc_and_point_parameters`), so an optimizer is a loop over one vector,
 /// a population member is one vector, and gradients use the same layout.
@@ -27,7 +32,7 @@ public struct MLP: Sendable, Equatable {
             let inputs = widths[l], outputs = widths[l + 1]
             let last = l == widths.count - 2
             layers.append(DenseLayerLayout(inputs: inputs, outputs: outputs,
-                                           activation: last ? .softmax : .relu,
+                                           activation: last ? .softmax : architecture.hiddenActivation,
                                            weightOffset: offset, biasOffset: offset + inputs * outputs))
             offset += inputs * outputs + outputs
         }

@@ -60,6 +60,7 @@ public enum HTMLReport {
             ["batch size", "\(configuration.batchSize)"],
             ["seed", "\(configuration.seed)"],
             ["hidden layers", configuration.hiddenSizes.map(String.init).joined(separator: ", ")],
+            ["hidden activation", configuration.activation.rawValue],
             ["validation set", "the first \(configuration.validationSize) training images"],
         ]
         if let trainSize = configuration.trainSize { settings.append(["training set", "the first \(trainSize) of the rest"]) }
@@ -146,7 +147,6 @@ public enum HTMLReport {
     }
 
     static func mostConfused(_ test: TestResult, classNames: [String]) -> String {
-        // Counts read from a results file: a malformed matrix lists no pairs.
         guard let matrix = try? ConfusionMatrix(counts: test.confusionMatrix) else { return "" }
         let pairs = matrix.mostConfusedPairs(limit: 5)
         guard !pairs.isEmpty else { return "" }

@@ -64,6 +64,67 @@ extension MLP {
     }
 }
 
+extension Model {
+    /// Runs the model over `data` in batches of `batchSize`, in order, through
+    /// its ``Model`` requirements (each batch's images scaled to `v / 255`).
+    ///
+    /// - Parameters:
+    ///   - keepProbabilities: also return every sample's probabilities.
+    ///   - threads: the threads each batch runs on; the results do not depend
+    ///     on them.
+    public func outputs(of parameters: [Float], on data: LabeledImages, batchSize: Int = 256,
+                        keepProbabilities: Bool = false, threads: KernelThreads = .shared) -> ModelOutputs {
+        precondition(data.featureCount == inputSize, "the data's images do not match the model's input size")
+        precondition(parameters.count == parameterCount, "the parameter vector holds \(parameterCount) values")
+        let batchSize = max(1, min(batchSize, data.count))
+        let workspace = makeWorkspace(capacity: batchSize)
+        var predictions = [Int](repeating: 0, count: data.count)
+        var probabilities = [Float](repeating: 0, count: keepProbabilities ? data.count * classCount : 0)
+        var batchProbabilities = [Float](repeating: 0, count: batchSize * classCount)
+        var batchPredictions = [Int32](repeating: 0, count: batchSize)
+        var inputs = [Float](repeating: 0, count: batchSize * inputSize)
+        var indices = [Int32](repeating: 0, count: batchSize)
+        var lossSum = 0.0
+        var correct = 0
+        var start = 0
+        while start < data.count {
+            let batch = min(batchSize, data.count - start)
+            for r in 0..<batch { indices[r] = Int32(start + r) }
+            let labels = Array(data.labels[start..<(start + batch)])
+            let totals = data.pixels.withUnsafeBufferPointer { pixels in
+                indices.withUnsafeBufferPointer { idx in
+                    inputs.withUnsafeMutableBufferPointer { x in
+                        Kernels.gatherScaledRows(from: pixels.baseAddress!, width: inputSize,
+                                                 indices: UnsafeBufferPointer(rebasing: idx[0..<batch]),
+                                                 into: x.baseAddress!)
+                        return parameters.withUnsafeBufferPointer { p in
+                            batchProbabilities.withUnsafeMutableBufferPointer { q in
+                                batchPredictions.withUnsafeMutableBufferPointer { c in
+                                    labels.withUnsafeBufferPointer { y in
+                                        outputs(inputs: x.baseAddress!, labels: y.baseAddress!, batch: batch,
+                                                parameters: p.baseAddress!, probabilities: q.baseAddress!,
+                                                predictions: c.baseAddress!, workspace: workspace, threads: threads)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            lossSum += totals.lossSum
+            correct += totals.correct
+            for r in 0..<batch { predictions[start + r] = Int(batchPredictions[r]) }
+            if keepProbabilities {
+                for q in 0..<(batch * classCount) { probabilities[start * classCount + q] = batchProbabilities[q] }
+            }
+            start += batch
+        }
+        let n = Double(max(data.count, 1))
+        return ModelOutputs(loss: lossSum / n, accuracy: Double(correct) / n,
+                            predictions: predictions, probabilities: probabilities)
+    }
+}
+
 extension SampleGrouping {
     /// The keys of a set of images.
     public init(_ images: LabeledImages) {

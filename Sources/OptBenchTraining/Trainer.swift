@@ -16,9 +16,17 @@ public struct TrainingResult: Sendable {
     public var seconds: Double
 }
 
-/// Trains an ``MLP`` with a ``GradientOptimizer`` the way Keras's `fit` does:
-/// mini-batches (the last partial one kept), a fresh shuffle every epoch, the
-/// epoch's running mean loss and accuracy, then validation.
+/// Trains any ``Model`` with a ``GradientOptimizer`` the way Keras's `fit`
+/// does: mini-batches (the last partial one kept), a fresh shuffle every
+/// epoch, the epoch's running mean loss and accuracy, then validation.
+///
+/// An ``MLP`` whose tuned passes apply (``MLP/fastPathRefusal(threads:)``)
+/// trains through them, with the optimizer's step applied inside the gradient
+/// pass; every other model (and an MLP with another activation or other
+/// threads) trains through its ``Model`` requirements, with the optimizer's
+/// whole-vector update after each gradient. For ReLU both give the same
+/// parameters bit for bit: every product sums over its inner index in the
+/// same order on both paths, and the optimizer's rule is the same function.
 ///
 /// ```swift
 /// let trainer = Trainer(model: mlp, configuration: TrainingConfiguration(epochs: 5))
@@ -27,12 +35,15 @@ public struct TrainingResult: Sendable {
 /// print(result.history.last!.valAccuracy!)
 /// ```
 public struct Trainer: Sendable {
-    public let model: MLP
+    public let model: any Model
     public let configuration: TrainingConfiguration
+    /// The threads every step and evaluation runs on.
+    public let threads: KernelThreads
 
-    public init(model: MLP, configuration: TrainingConfiguration) {
+    public init(model: any Model, configuration: TrainingConfiguration, threads: KernelThreads = .shared) {
         self.model = model
         self.configuration = configuration
+        self.threads = threads
     }
 
     /// The order in which epoch `epoch` (1-based) visits `count` samples: a
@@ -58,43 +69,54 @@ public struct Trainer: Sendable {
         validation: LabeledImages?,
         observer: (TrainingEvent) -> Void = { _ in }
     ) -> TrainingResult {
-        KernelThreads.shared.withPinnedCaller {
+        precondition(initialParameters.count == model.parameterCount,
+                     "the initial parameters hold \(initialParameters.count) values, the model \(model.parameterCount)")
+        precondition(train.featureCount == model.inputSize && train.count > 0,
+                     "the training images do not match the model's input size, or there are none")
+        return threads.withPinnedCaller {
             Kernels.withFlushToZero {
-                trainFlushingSubnormals(optimizer: optimizer, from: initialParameters, on: train,
-                                        validation: validation, observer: observer)
+                if let mlp = model as? MLP, mlp.fastPathApplies(threads: threads) {
+                    return trainFused(model: mlp, optimizer: optimizer, from: initialParameters, on: train,
+                                      validation: validation, observer: observer)
+                }
+                return trainPlain(model: model, optimizer: optimizer, from: initialParameters, on: train,
+                                  validation: validation, observer: observer)
             }
         }
     }
 
-    private func trainFlushingSubnormals<Optimizer: GradientOptimizer>(
-        optimizer: Optimizer,
-        from initialParameters: [Float],
-        on train: LabeledImages,
-        validation: LabeledImages?,
+    /// Trains through the ``Model`` requirements (`model` opened from its existential).
+    private func trainPlain<M: Model>(
+        model: M, optimizer: any GradientOptimizer, from initialParameters: [Float], on train: LabeledImages,
+        validation: LabeledImages?, observer: (TrainingEvent) -> Void
+    ) -> TrainingResult {
+        var steps = PlainSteps(trainer: self, model: model, optimizer: optimizer, parameters: initialParameters,
+                               train: train, validation: validation)
+        return runEpochs(&steps, on: train, validation: validation, observer: observer)
+    }
+
+    /// Trains through the MLP's tuned passes (`optimizer` opened from its existential).
+    private func trainFused<Optimizer: GradientOptimizer>(
+        model: MLP, optimizer: Optimizer, from initialParameters: [Float], on train: LabeledImages,
+        validation: LabeledImages?, observer: (TrainingEvent) -> Void
+    ) -> TrainingResult {
+        var steps = FusedMLPSteps(trainer: self, model: model, optimizer: optimizer, parameters: initialParameters,
+                                  train: train, validation: validation)
+        return runEpochs(&steps, on: train, validation: validation, observer: observer)
+    }
+
+    /// The epochs: shuffles, batches, running means, validation, and the stop
+    /// at the first non-finite loss.
+    private func runEpochs<Steps: TrainingSteps>(
+        _ runner: inout Steps, on train: LabeledImages, validation: LabeledImages?,
         observer: (TrainingEvent) -> Void
     ) -> TrainingResult {
-        precondition(initialParameters.count == model.parameterCount)
-        precondition(train.featureCount == model.inputSize && train.count > 0)
-        var parameters = initialParameters
-        var gradients = [Float](repeating: 0, count: model.parameterCount)
-        var state = optimizer.makeState(parameterCount: model.parameterCount)
-        optimizer.validate(state, count: model.parameterCount)
         let batchSize = configuration.batchSize
-        // No batch is larger than the set it is drawn from.
-        let evaluationBatch = min(configuration.evaluationBatchSize, max(validation?.count ?? 1, 1))
-        let workspace = MLPWorkspace(model: model, capacity: max(min(batchSize, train.count), evaluationBatch))
-        train.pixels.withUnsafeBufferPointer { workspace.balanceFirstLayer(images: $0.baseAddress!, count: train.count) }
-        // Each batch's samples go through the first layer grouped by these keys (the
-        // validation set's too), to skip more zeros.
-        let grouping = SampleGrouping(train)
-        let validationGrouping = validation.map { SampleGrouping($0) }
         let steps = configuration.stepsPerEpoch(sampleCount: train.count)
         var history: [EpochRecord] = []
         var divergence: Divergence?
         var totalSeconds = 0.0
-        var tuner = ThreadCountTuner()
-        defer { tuner.reset() }
-        var balancer = FirstLayerBalancer()
+        defer { runner.finish() }
 
         epochs: for epoch in 1...max(1, configuration.epochs) where configuration.epochs > 0 {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -103,22 +125,13 @@ public struct Trainer: Sendable {
             var correct = 0
             var seen = 0
             for step in 0..<steps {
-                tuner.beforeStep(step, of: steps)
                 let first = step * batchSize
                 let batch = min(batchSize, train.count - first)
-                // The step's update is applied by the gradient pass itself, range by
-                // range as the gradients are computed (and only if the loss is finite).
-                let update = optimizer.step(state.step + 1)
                 let totals = order.withUnsafeBufferPointer { o in
                     let indices = UnsafeBufferPointer(rebasing: o[first..<(first + batch)])
                     let next = UnsafeBufferPointer(rebasing: o[(first + batch)..<min(train.count, first + batch + batchSize)])
-                    for (r, index) in indices.enumerated() { workspace.labels[r] = train.labels[Int(index)] }
-                    return gradientStep(images: train, indices: indices, next: next, grouping: grouping, update: update,
-                                        parameters: &parameters, gradients: &gradients, state: &state,
-                                        workspace: workspace)
+                    return runner.step(step, of: steps, indices: indices, next: next)
                 }
-                balancer.afterStep(workspace)
-                if totals.lossSum.isFinite { state.step += 1 }
                 guard totals.lossSum.isFinite else {
                     let d = Divergence(epoch: epoch, step: step + 1)
                     divergence = d
@@ -136,9 +149,7 @@ public struct Trainer: Sendable {
             var record = EpochRecord(epoch: epoch, loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen),
                                      valLoss: nil, valAccuracy: nil, seconds: 0)
             if let validation, validation.count > 0 {
-                let outputs = model.outputs(parameters: parameters, on: validation,
-                                            batchSize: configuration.evaluationBatchSize, workspace: workspace,
-                                            grouping: validationGrouping)
+                let outputs = runner.validationOutputs(validation)
                 record.valLoss = outputs.loss
                 record.valAccuracy = outputs.accuracy
                 if !outputs.loss.isFinite {
@@ -157,55 +168,11 @@ public struct Trainer: Sendable {
             history.append(record)
             observer(.epochEnded(record))
         }
-        return TrainingResult(history: history, divergence: divergence, parameters: parameters, seconds: totalSeconds)
-    }
-
-    /// One gradient pass over the batch `indices` of `images` that applies
-    /// `update` to the parameters as their gradients are computed, groups the
-    /// samples by `grouping` for the first layer, and fetches the images of
-    /// the `next` batch into the caches (see
-    /// ``MLP/lossAndGradient(images:indices:parameters:gradients:workspace:prefetching:grouping:update:)``).
-    private func gradientStep<Step: OptimizerStep>(
-        images: LabeledImages, indices: UnsafeBufferPointer<Int32>, next: UnsafeBufferPointer<Int32>,
-        grouping: SampleGrouping, update: Step,
-        parameters: inout [Float], gradients: inout [Float], state: inout OptimizerState, workspace: MLPWorkspace
-    ) -> CrossEntropyTotals {
-        let slotStride = parameters.count
-        return parameters.withUnsafeMutableBufferPointer { p -> CrossEntropyTotals in
-            let w = p.baseAddress!
-            return gradients.withUnsafeMutableBufferPointer { g -> CrossEntropyTotals in
-                images.pixels.withUnsafeBufferPointer { pixels -> CrossEntropyTotals in
-                    state.withSlots { slots -> CrossEntropyTotals in
-                        model.lossAndGradient(images: pixels.baseAddress!, indices: indices, parameters: w,
-                                              gradients: g.baseAddress!, workspace: workspace, prefetching: next,
-                                              grouping: grouping, update: StepUpdate(step: update, parameters: w, slots: slots,
-                                                                 slotStride: slotStride))
-                    }
-                }
-            }
-        }
+        return TrainingResult(history: history, divergence: divergence, parameters: runner.parameters,
+                              seconds: totalSeconds)
     }
 
     private func seconds(since start: UInt64) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    }
-}
-
-/// One optimizer step applied to ranges of a parameter vector and its
-/// optimizer state, as the training step hands over their gradients.
-private struct StepUpdate<Step: OptimizerStep>: ParameterUpdate {
-    let step: Step
-    /// The whole parameter vector and its slots (slot `k` of parameter `i` at
-    /// `slots[k·slotStride + i]`).
-    let parameters: UnsafeMutablePointer<Float>, slots: UnsafeMutablePointer<Float>, slotStride: Int
-
-    func apply(_ range: Range<Int>, gradient: UnsafePointer<Float>) {
-        step.apply(parameters: parameters + range.lowerBound, gradients: gradient, slots: slots + range.lowerBound,
-                   slotStride: slotStride, count: range.count)
-    }
-
-    func apply(_ product: SparseRowProduct, firstParameter: Int) {
-        step.apply(product, parameters: parameters + firstParameter, slots: slots + firstParameter,
-                   slotStride: slotStride)
     }
 }

@@ -52,8 +52,11 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Optimizers to run, in order (see OPTIMIZERS above).")
     var optimizers = "sgd,momentum,rmsprop,adam"
 
-    @Option(help: "Widths of the hidden ReLU layers, comma-separated ('none' for no hidden layer).")
+    @Option(help: "Widths of the hidden layers, comma-separated ('none' for no hidden layer).")
     var hidden = "300,100"
+
+    @Option(help: "The hidden layers' activation: relu, tanh, sigmoid, gelu (exact), gelu_approximate (Keras's approximate=True) or linear.")
+    var activation = "relu"
 
     @Option(name: .customLong("validation-size"), parsing: .unconditional, help: "The first N training images form the validation set.")
     var validationSize = 5000
@@ -97,7 +100,8 @@ struct RunCommand: ParsableCommand {
         }
         let configuration = ExperimentConfiguration(
             dataset: dataset, dataDirectory: dataDir, epochs: epochs, batchSize: batchSize, seed: seed,
-            hiddenSizes: hiddenSizes, validationSize: validationSize, trainSize: trainSize,
+            hiddenSizes: hiddenSizes, activation: try ExperimentConfiguration.activation(named: activation),
+            validationSize: validationSize, trainSize: trainSize,
             learningRate: learningRate, optimizers: try OptimizerSpec.parseList(optimizers),
             reportClassNames: classNames, reportDigits: digits)
         try configuration.validate()

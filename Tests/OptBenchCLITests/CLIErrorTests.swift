@@ -38,6 +38,8 @@ struct CLIErrorTests {
         (["--hidden", "abc"], ["--hidden", "abc"]),
         (["--hidden", "16,"], ["--hidden"]),
         (["--hidden", "100000000000"], ["--hidden", "parameters"]),
+        (["--activation", "swish"], ["--activation", "swish"]),
+        (["--activation", "softmax"], ["--activation", "softmax"]),
         (["--learning-rate", "1e-50"], ["--learning-rate"]),
         (["--optimizers", "bogus"], ["--optimizers", "bogus"]),
         (["--optimizers", "sgd(beta_1=0.9)"], ["--optimizers", "beta_1"]),
@@ -148,8 +150,8 @@ struct CLIErrorTests {
 
 @Suite("optbench: help")
 struct CLIHelpTests {
-    static let options = ["--epochs", "--batch-size", "--seed", "--optimizers", "--hidden", "--validation-size",
-                          "--learning-rate", "--dataset", "--data-dir", "--output", "--quiet"]
+    static let options = ["--epochs", "--batch-size", "--seed", "--optimizers", "--hidden", "--activation",
+                          "--validation-size", "--learning-rate", "--dataset", "--data-dir", "--output", "--quiet"]
 
     @Test("--help lists every option and exits 0", arguments: [["--help"], ["run", "--help"], ["-h"]])
     func help(arguments: [String]) throws {

@@ -94,7 +94,7 @@ struct HandTraining {
 
     init(trainer: Trainer, optimizer: any GradientOptimizer, initial: [Float], on data: LabeledImages,
          order: ((Int) -> [Int32])? = nil) {
-        let model = trainer.model
+        let model = trainer.model as! MLP
         let batchSize = trainer.configuration.batchSize
         var parameters = initial
         var gradients = [Float](repeating: 0, count: model.parameterCount)
