@@ -80,10 +80,10 @@ AVX2 static void dense_tile(long rows, long width, long k, const float *a, long 
 }
 
 /// A 4-row zero-skipping tile of `vectors` (1…3) column vectors of 8, the
-/// last through `last` when `masked`. Every vector is stored whole to `tile`.
+/// last through `last` when `masked`.
 INLINE AVX2 void sparse_4xv(const int vectors, const int masked, __m256i last, long rows,
                             const int *listed, long count, const float *a, long lda, const float *b, long ldb,
-                            const float *partial, long ldp, float *tile) {
+                            const float *partial, long ldp, float *out, long ldo) {
     const float *ar[4];
 #pragma clang loop unroll(full)
     for (int r = 0; r < 4; r++) ar[r] = a + (r < rows ? r : rows - 1) * lda;
@@ -115,13 +115,16 @@ INLINE AVX2 void sparse_4xv(const int vectors, const int masked, __m256i last, l
     for (int r = 0; r < 4; r++) {
         if (r >= rows) break;
 #pragma clang loop unroll(full)
-        for (int v = 0; v < 3; v++)
-            if (v < vectors) _mm256_storeu_ps(tile + r * OPTBENCH_SPARSE_TILE_COLUMNS + 8 * v, sums[r][v]);
+        for (int v = 0; v < 3; v++) {
+            if (v >= vectors) break;
+            if (masked && v == vectors - 1) _mm256_maskstore_ps(out + r * ldo + 8 * v, last, sums[r][v]);
+            else _mm256_storeu_ps(out + r * ldo + 8 * v, sums[r][v]);
+        }
     }
 }
 
 AVX2 static void sparse_tile(long rows, long width, const int *listed, long count, const float *a, long lda,
-                             const float *b, long ldb, const float *partial, long ldp, float *tile) {
+                             const float *b, long ldb, const float *partial, long ldp, float *out, long ldo) {
     // 24 columns per pass over the listed indices.
     for (long column = 0; column < width; column += 24) {
         const long w = width - column < 24 ? width - column : 24;
@@ -129,7 +132,7 @@ AVX2 static void sparse_tile(long rows, long width, const int *listed, long coun
         const int masked = w % 8 != 0;
         const __m256i last = first_lanes(w - 8 * (vectors - 1));
         const float *pc = partial ? partial + column : 0;
-#define SPARSE(v, m) sparse_4xv(v, m, last, rows, listed, count, a, lda, b + column, ldb, pc, ldp, tile + column)
+#define SPARSE(v, m) sparse_4xv(v, m, last, rows, listed, count, a, lda, b + column, ldb, pc, ldp, out + column, ldo)
         switch (vectors * 2 + masked) {
         case 2: SPARSE(1, 0); break;
         case 3: SPARSE(1, 1); break;

@@ -74,10 +74,10 @@ AVX512 static void dense_tile(long rows, long width, long k, const float *a, lon
 }
 
 /// A 4-row zero-skipping tile of `vectors` (1…4) column vectors, the last
-/// through `last` when `masked`. Every vector is stored whole to `tile`.
+/// through `last` when `masked`.
 INLINE AVX512 void sparse_4xv(const int vectors, const int masked, __mmask16 last, long rows,
                               const int *listed, long count, const float *a, long lda, const float *b, long ldb,
-                              const float *partial, long ldp, float *tile) {
+                              const float *partial, long ldp, float *out, long ldo) {
     const float *ar[4];
 #pragma clang loop unroll(full)
     for (int r = 0; r < 4; r++) ar[r] = a + (r < rows ? r : rows - 1) * lda;
@@ -112,17 +112,20 @@ INLINE AVX512 void sparse_4xv(const int vectors, const int masked, __mmask16 las
     for (int r = 0; r < 4; r++) {
         if (r >= rows) break;
 #pragma clang loop unroll(full)
-        for (int v = 0; v < 4; v++)
-            if (v < vectors) _mm512_storeu_ps(tile + r * OPTBENCH_SPARSE_TILE_COLUMNS + 16 * v, sums[r][v]);
+        for (int v = 0; v < 4; v++) {
+            if (v >= vectors) break;
+            if (masked && v == vectors - 1) _mm512_mask_storeu_ps(out + r * ldo + 16 * v, last, sums[r][v]);
+            else _mm512_storeu_ps(out + r * ldo + 16 * v, sums[r][v]);
+        }
     }
 }
 
 AVX512 static void sparse_tile(long rows, long width, const int *listed, long count, const float *a, long lda,
-                               const float *b, long ldb, const float *partial, long ldp, float *tile) {
+                               const float *b, long ldb, const float *partial, long ldp, float *out, long ldo) {
     const long vectors = (width + 15) / 16;
     const int masked = width % 16 != 0;
     const __mmask16 last = first_lanes(width - 16 * (vectors - 1));
-#define SPARSE(v, m) sparse_4xv(v, m, last, rows, listed, count, a, lda, b, ldb, partial, ldp, tile)
+#define SPARSE(v, m) sparse_4xv(v, m, last, rows, listed, count, a, lda, b, ldb, partial, ldp, out, ldo)
     switch (vectors * 2 + masked) {
     case 2: SPARSE(1, 0); break;
     case 3: SPARSE(1, 1); break;

@@ -24,7 +24,7 @@ static void dense_tile(long rows, long width, long k, const float *a, long lda, 
 }
 
 static void sparse_tile(long rows, long width, const int *listed, long count, const float *a, long lda,
-                        const float *b, long ldb, const float *partial, long ldp, float *tile) {
+                        const float *b, long ldb, const float *partial, long ldp, float *out, long ldo) {
     float sums[4][OPTBENCH_SPARSE_TILE_COLUMNS];
     for (long r = 0; r < rows; r++)
         for (long j = 0; j < width; j++) sums[r][j] = partial ? partial[r * ldp + j] : 0.0f;
@@ -37,7 +37,7 @@ static void sparse_tile(long rows, long width, const int *listed, long count, co
         }
     }
     for (long r = 0; r < rows; r++)
-        for (long j = 0; j < width; j++) tile[r * OPTBENCH_SPARSE_TILE_COLUMNS + j] = sums[r][j];
+        for (long j = 0; j < width; j++) out[r * ldo + j] = sums[r][j];
 }
 
 static long nonzero_columns(const float *a, long lda, long rows, long start, long end, int *out) {

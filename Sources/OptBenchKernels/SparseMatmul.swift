@@ -120,9 +120,10 @@ extension Kernels {
 
     /// One tile of `rows` (1...4) rows × `width` (1...64) columns of `A·B`
     /// over the `listed` inner indices (added to the partial sums at `c` when
-    /// `accumulate`), computed by the current path's micro-kernel into
-    /// `tile` (``matmulWorkspaceCount(k:)`` floats) and handed to `sink` 16
-    /// columns at a time, as the block's columns `column ..< column + width`.
+    /// `accumulate`), computed by the current path's micro-kernel and handed
+    /// to `sink` as the block's columns `column ..< column + width`: stored
+    /// by the kernel itself for a ``MemoryTileSink``, otherwise through
+    /// `tile` (``matmulWorkspaceCount(k:)`` floats), 16 columns at a time.
     /// Missing rows are not handed over.
     @inlinable @inline(__always)
     static func sparseTile<Sink: TileSink>(
@@ -131,8 +132,15 @@ extension Kernels {
         tile: UnsafeMutablePointer<Float>, sink: Sink, column: Int
     ) {
         let kernel = optbench_active_kernel_table().pointee.sparse_tile
-        kernel(rows, width, listed.baseAddress, listed.count, a, lda, b, ldb, accumulate ? UnsafePointer(c) : nil, ldc,
-               tile)
+        let partial = accumulate ? UnsafePointer(c) : nil
+        if Sink.self == MemoryTileSink.self {
+            // Known when the function is specialised: the kernel stores the sums where the sink would.
+            let memory = unsafeBitCast(sink, to: MemoryTileSink.self)
+            kernel(rows, width, listed.baseAddress, listed.count, a, lda, b, ldb, partial, ldc,
+                   memory.c + column, memory.ldc)
+            return
+        }
+        kernel(rows, width, listed.baseAddress, listed.count, a, lda, b, ldb, partial, ldc, tile, sparseTileColumns)
         for r in 0..<rows {
             let sums = UnsafeRawPointer(tile + r &* sparseTileColumns)
             var q = 0

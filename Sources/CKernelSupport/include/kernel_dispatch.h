@@ -33,15 +33,14 @@ typedef struct {
     /// The zero-skipping tile: `rows` (1…4) rows × `width` (1…64) columns of
     /// `A·B` over the `count` inner indices `listed` (increasing), starting
     /// from `partial` (leading dimension `ldp`) when it is not NULL, from +0
-    /// otherwise. Writes the sums to `tile` (row `r`, column `j` at
-    /// `tile[64r + j]`); columns from `width` up to the next multiple of 8
-    /// or 16 may be written too (with values to ignore), nothing beyond 64.
+    /// otherwise. Stores the sums to `out` (leading dimension `ldo`; `out`
+    /// may be `partial`), exactly `rows × width` of them.
     void (* _Nonnull sparse_tile)(long rows, long width,
                                   const int * _Nullable listed, long count,
                                   const float * _Nonnull a, long lda,
                                   const float * _Nonnull b, long ldb,
                                   const float * _Nullable partial, long ldp,
-                                  float * _Nonnull tile);
+                                  float * _Nonnull out, long ldo);
     /// For `rows` (1…4) rows of a float matrix (the first at `a`, the next
     /// `lda` floats further each), writes the columns `start ..< end` where
     /// some row is nonzero (NaN counts, −0 does not) to `out`, in increasing
@@ -51,7 +50,8 @@ typedef struct {
                                       long start, long end, int * _Nonnull out);
 } optbench_kernel_table;
 
-/// The leading dimension of a zero-skipping tile (`sparse_tile`'s `tile`).
+/// The leading dimension of the scratch tile through which the zero-skipping
+/// sums are handed to a consumer other than memory.
 #define OPTBENCH_SPARSE_TILE_COLUMNS 64
 
 /// The kernels of `path`, or NULL when this build has none for it (the x86
