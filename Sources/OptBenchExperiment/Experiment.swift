@@ -77,7 +77,8 @@ public struct Experiment: Sendable {
                           summary: mlp.summary(imageShape: [dataset.train.rows, dataset.train.columns])))
     }
 
-    /// Trains and evaluates every optimizer in order.
+    /// Trains and evaluates every optimizer in order, on the network of the
+    /// configuration (``model(for:)``).
     ///
     /// - Parameters:
     ///   - observer: progress, on the calling thread.
@@ -91,14 +92,39 @@ public struct Experiment: Sendable {
         try configuration.validate()
         try configuration.validate(trainingCount: dataset.train.count, inputSize: dataset.featureCount,
                                    classCount: dataset.classCount)
+        let (_, modelInfo) = describe(dataset: dataset, source: source)
+        return try run(model: model(for: dataset), described: modelInfo, dataset: dataset, source: source,
+                       observer: observer, runFinished: runFinished)
+    }
+
+    /// Trains and evaluates every optimizer in order on any `model` whose
+    /// input size and class count fit the dataset, from the parameters
+    /// `model.initialParameters(seed:)` draws from the configuration's seed
+    /// (the configuration's hidden sizes and activation are then only
+    /// recorded). `described` is what `results.json` records of the model.
+    ///
+    /// An ``MLP`` whose tuned passes apply (``MLP/fastPathApplies(threads:)``)
+    /// is evaluated on the test set through them, with its samples grouped
+    /// to skip more zeros; any other model through its ``Model`` requirements.
+    public func run<M: Model>(
+        model: M, described: ModelInfo, dataset: Dataset, source: String,
+        observer: (ExperimentEvent) -> Void = { _ in },
+        runFinished: (RunOutcome) throws -> Void = { _ in }
+    ) throws -> ExperimentResult {
+        try configuration.validate()
+        try configuration.validate(trainingCount: dataset.train.count, inputSize: dataset.featureCount,
+                                   classCount: dataset.classCount)
+        guard model.inputSize == dataset.featureCount, model.classCount == dataset.classCount else {
+            throw ExperimentError.invalidOption("model", "takes \(model.inputSize) inputs and \(model.classCount) classes, the dataset has \(dataset.featureCount) and \(dataset.classCount)")
+        }
         let started = Date()
         let (train, validation, test) = split(dataset)
-        let mlp = model(for: dataset)
-        let initial = mlp.initialParameters(seed: configuration.seed)
-        let trainer = Trainer(model: mlp, configuration: TrainingConfiguration(
+        let initial = model.initialParameters(seed: configuration.seed)
+        let trainer = Trainer(model: model, configuration: TrainingConfiguration(
             epochs: configuration.epochs, batchSize: configuration.batchSize, seed: configuration.seed))
         var runs: [RunResult] = []
-        let testGrouping = SampleGrouping(test)
+        let fastMLP = (model as? MLP).flatMap { $0.fastPathApplies() ? $0 : nil }
+        let testGrouping = fastMLP.map { _ in SampleGrouping(test) }
         for (index, spec) in configuration.optimizers.enumerated() {
             let optimizer = try spec.make(learningRate: configuration.learningRate)
             observer(.runStarted(index: index, count: configuration.optimizers.count, label: spec.label,
@@ -113,10 +139,12 @@ public struct Experiment: Sendable {
                 predictions: [], probabilities: [])
             if training.divergence == nil {
                 let outputs = Kernels.withFlushToZero {
-                    mlp.fastPathApplies()
-                        ? mlp.outputs(parameters: training.parameters, on: test, keepProbabilities: true,
-                                      grouping: testGrouping)
-                        : mlp.outputs(of: training.parameters, on: test, keepProbabilities: true)
+                    if let fastMLP {
+                        fastMLP.outputs(parameters: training.parameters, on: test, keepProbabilities: true,
+                                        grouping: testGrouping)
+                    } else {
+                        model.outputs(of: training.parameters, on: test, keepProbabilities: true)
+                    }
                 }
                 outcome.predictions = outputs.predictions
                 outcome.probabilities = outputs.probabilities
@@ -126,9 +154,10 @@ public struct Experiment: Sendable {
             try runFinished(outcome)
             runs.append(outcome.result)
         }
-        let (datasetInfo, modelInfo) = describe(dataset: dataset, source: source)
+        let datasetInfo = DatasetInfo(name: dataset.name, source: source, classNames: dataset.classNames,
+                                      shapes: shapes(of: dataset))
         return ExperimentResult(schemaVersion: 1, tool: "optbench", started: iso8601(started), finished: iso8601(Date()),
-                                configuration: configuration, dataset: datasetInfo, model: modelInfo, runs: runs)
+                                configuration: configuration, dataset: datasetInfo, model: described, runs: runs)
     }
 
     func testResult(outputs: ModelOutputs, test: LabeledImages, classNames: [String]) throws -> TestResult {

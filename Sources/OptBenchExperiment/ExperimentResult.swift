@@ -40,6 +40,12 @@ public struct ModelInfo: Sendable, Codable, Equatable {
     /// The Keras-style summary table (`model_summary.txt`).
     public var summary: String
 
+    public init(layers: [DenseLayerLayout], parameterCount: Int, summary: String) {
+        self.layers = layers
+        self.parameterCount = parameterCount
+        self.summary = summary
+    }
+
     enum CodingKeys: String, CodingKey {
         case layers, summary
         case parameterCount = "parameter_count"
