@@ -52,7 +52,9 @@ struct PlainNetworkTests {
     @Test("1, 2 and 3 threads give the same loss and gradient, bit for bit",
           arguments: [Activation.relu, .tanh, .gelu], [1, 5, 37])
     func threadCounts(activation: Activation, batch: Int) {
-        let problem = PlainProblem(MLPArchitecture(inputSize: 50, hiddenSizes: [33, 20], classCount: 10,
+        // Wide enough that every product is split among the threads
+        // (DenseLayer.minimumWorkPerPart), down to a batch of 5.
+        let problem = PlainProblem(MLPArchitecture(inputSize: 700, hiddenSizes: [600, 90], classCount: 10,
                                                    hiddenActivation: activation), batch: batch, seed: 3)
         let one = problem.gradient(threads: TestPools.one)
         for pool in [TestPools.two, TestPools.three, KernelThreads.shared] {

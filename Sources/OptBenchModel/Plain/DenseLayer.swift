@@ -21,7 +21,7 @@ public enum DenseLayer {
         preActivation z: UnsafeMutablePointer<Float>, output y: UnsafeMutablePointer<Float>,
         batch: Int, inputs: Int, outputs: Int, activation: Activation, threads: KernelThreads
     ) {
-        forEachPart(of: batch, threads: threads) { rows in
+        forEachPart(of: batch, work: inputs * outputs, threads: threads) { rows in
             withMatmulScratch(k: inputs) { scratch in
                 Kernels.matmul(m: rows.count, n: outputs, k: inputs, a: x + rows.lowerBound * inputs, lda: inputs,
                                b: w, ldb: outputs, c: z + rows.lowerBound * outputs, ldc: outputs,
@@ -51,7 +51,7 @@ public enum DenseLayer {
     ) {
         // xᵀ is (in, B).
         Kernels.transpose(m: batch, n: inputs, a: x, lda: inputs, into: scratch)
-        forEachPart(of: inputs, threads: threads) { rows in
+        forEachPart(of: inputs, work: batch * outputs, threads: threads) { rows in
             withMatmulScratch(k: batch) { matmulScratch in
                 Kernels.matmul(m: rows.count, n: outputs, k: batch, a: scratch + rows.lowerBound * batch, lda: batch,
                                b: dz, ldb: outputs, c: dw + rows.lowerBound * outputs, ldc: outputs,
@@ -62,7 +62,7 @@ public enum DenseLayer {
         guard let dx else { return }
         // Wᵀ is (out, in).
         Kernels.transpose(m: inputs, n: outputs, a: w, lda: outputs, into: scratch)
-        forEachPart(of: batch, threads: threads) { rows in
+        forEachPart(of: batch, work: outputs * inputs, threads: threads) { rows in
             withMatmulScratch(k: outputs) { matmulScratch in
                 Kernels.matmul(m: rows.count, n: inputs, k: outputs, a: dz + rows.lowerBound * outputs, lda: outputs,
                                b: scratch, ldb: inputs, c: dx + rows.lowerBound * inputs, ldc: inputs,
@@ -93,10 +93,19 @@ public enum DenseLayer {
         }
     }
 
-    /// Calls `body` with contiguous ranges that split `0..<count` into one
-    /// part per thread (fewer for small counts), on `threads`.
-    static func forEachPart(of count: Int, threads: KernelThreads, _ body: (Range<Int>) -> Void) {
-        let parts = max(1, min(threads.threadCount, count))
+    /// Multiply-adds below which a part is not worth handing to another
+    /// thread (a hand-over costs about as much as a few thousand of them,
+    /// and far more when the other thread is not running).
+    static let minimumWorkPerPart = 1 << 20
+
+    /// Calls `body` with contiguous ranges that split `0..<count` (each item
+    /// `work` multiply-adds) into one part per thread of `threads`, or fewer
+    /// so that each part has at least ``minimumWorkPerPart``. The split
+    /// changes only which thread computes an item, never how.
+    static func forEachPart(of count: Int, work: Int, threads: KernelThreads, _ body: (Range<Int>) -> Void) {
+        let worthwhile = count.multipliedReportingOverflow(by: max(work, 1))
+        let byWork = worthwhile.overflow ? count : worthwhile.partialValue / minimumWorkPerPart
+        let parts = max(1, min(threads.threadCount, count, byWork))
         if parts == 1 {
             body(0..<count)
             return
