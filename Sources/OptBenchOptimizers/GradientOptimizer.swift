@@ -50,10 +50,36 @@ extension GradientOptimizer {
         OptimizerState(slots: slots, scalars: scalars, parameterCount: parameterCount)
     }
 
-    /// Checks that `state` was made by this optimizer for `count` parameters.
+    /// Throws ``OptimizerError/stateMismatch(_:)`` unless `state` was made by
+    /// this optimizer (its slots and scalars) for `count` parameters.
+    public func check(_ state: OptimizerState, count: Int) throws(OptimizerError) {
+        guard state.parameterCount == count else {
+            throw .stateMismatch("made for \(state.parameterCount) parameters, not \(count) (use makeState)")
+        }
+        guard state.slotNames == slots.map(\.name), state.scalarNames == scalars.map(\.name) else {
+            throw .stateMismatch("its slots \(state.slotNames) are not \(name)'s \(slots.map(\.name)) (use makeState)")
+        }
+    }
+
+    /// ``check(_:count:)`` for callers that made the state themselves with
+    /// ``makeState(parameterCount:)``: a mismatch there is a programming
+    /// error, and stops the program with the check's message.
     public func validate(_ state: OptimizerState, count: Int) {
-        precondition(state.parameterCount == count && state.slotCount >= slotCount,
-                     "the optimizer state was made for another parameter count or other settings (use makeState)")
+        do throws(OptimizerError) { try check(state, count: count) } catch { preconditionFailure(error.description) }
+    }
+
+    /// Throws ``OptimizerError/invalidValue(optimizer:name:value:requirement:)``
+    /// when a hyperparameter is outside the range that `registry`'s factory
+    /// of the same name accepts (``OptimizerRegistry/standard`` knows the
+    /// built-in rules' ranges: a learning rate > 0, decay factors in [0, 1),
+    /// `epsilon` > 0); an optimizer the registry does not know passes.
+    ///
+    /// ```swift
+    /// try SGD(learningRate: -0.1).checkHyperparameters()   // throws: learning_rate=-0.1 must be > 0
+    /// ```
+    public func checkHyperparameters(in registry: OptimizerRegistry = .standard) throws(OptimizerError) {
+        guard registry.contains(name) else { return }
+        _ = try registry.make(name, settings: hyperparameters.map { .init(key: $0.name, value: $0.value.description) })
     }
 
     /// One update of `count` parameters from their gradients, on all threads;

@@ -53,3 +53,36 @@ struct OptimizerStateTests {
         #expect(Adam().makeState(parameterCount: 5).scalars.isEmpty)
     }
 }
+
+@Suite("Checking optimizers and states")
+struct OptimizerCheckTests {
+    @Test("a state for another parameter count or another optimizer is a typed error")
+    func stateMismatch() throws {
+        let adam = Adam()
+        try adam.check(adam.makeState(parameterCount: 4), count: 4)
+        #expect(throws: OptimizerError.self) { try adam.check(adam.makeState(parameterCount: 4), count: 5) }
+        #expect(throws: OptimizerError.self) { try adam.check(SGD(momentum: 0.9).makeState(parameterCount: 4), count: 4) }
+        #expect(throws: OptimizerError.self) { try adam.check(Adam(amsgrad: true).makeState(parameterCount: 4), count: 4) }
+    }
+
+    @Test("hyperparameters built in code are checked against the registry's ranges")
+    func hyperparameterRanges() throws {
+        try SGD(learningRate: 0.1, momentum: 0.9, nesterov: true).checkHyperparameters()
+        try Adam(learningRate: 1e-4, beta2: 0.99, amsgrad: true).checkHyperparameters()
+        try RMSprop(rho: 0.95, centered: true).checkHyperparameters()
+        #expect(throws: OptimizerError.invalidValue(optimizer: "sgd", name: "learning_rate", value: "-0.1",
+                                                    requirement: "must be > 0")) {
+            try SGD(learningRate: -0.1).checkHyperparameters()
+        }
+        #expect(throws: OptimizerError.invalidValue(optimizer: "adam", name: "beta_1", value: "1",
+                                                    requirement: "must be in [0, 1)")) {
+            try Adam(beta1: 1).checkHyperparameters()
+        }
+        #expect(throws: OptimizerError.invalidValue(optimizer: "rmsprop", name: "epsilon", value: "0",
+                                                    requirement: "must be > 0")) {
+            try RMSprop(epsilon: 0).checkHyperparameters()
+        }
+        // Not in the registry: nothing to check against.
+        try AccumulatingDescent().checkHyperparameters()
+    }
+}
