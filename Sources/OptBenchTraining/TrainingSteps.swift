@@ -23,7 +23,9 @@ protocol TrainingSteps {
 /// The plain steps, for any ``Model``: each batch's images gathered and
 /// scaled to `v / 255`, the loss and gradient from
 /// ``Model/lossAndGradient(inputs:labels:batch:parameters:gradients:workspace:threads:)``,
-/// then the optimizer's whole-vector update.
+/// then the optimizer's whole-vector update. A ``ThreadCountTuner`` keeps
+/// choosing how many of the pool's threads the steps use (results do not
+/// depend on it).
 struct PlainSteps<M: Model>: TrainingSteps {
     let model: M
     let optimizer: any GradientOptimizer
@@ -36,6 +38,7 @@ struct PlainSteps<M: Model>: TrainingSteps {
     var state: OptimizerState
     var inputs: [Float]
     var labels: [UInt8]
+    var tuner: ThreadCountTuner
 
     init(trainer: Trainer, model: M, optimizer: any GradientOptimizer, parameters: [Float],
          train: LabeledImages, validation: LabeledImages?) {
@@ -51,10 +54,12 @@ struct PlainSteps<M: Model>: TrainingSteps {
         state = optimizer.makeState(parameterCount: model.parameterCount)
         inputs = [Float](repeating: 0, count: batchSize * model.inputSize)
         labels = [UInt8](repeating: 0, count: batchSize)
+        tuner = ThreadCountTuner(threads: trainer.threads)
     }
 
     mutating func step(_ step: Int, of steps: Int, indices: UnsafeBufferPointer<Int32>,
                        next: UnsafeBufferPointer<Int32>) -> CrossEntropyTotals {
+        tuner.beforeStep(step, of: steps)
         let batch = indices.count
         for (r, index) in indices.enumerated() { labels[r] = train.labels[Int(index)] }
         let (width, train) = (model.inputSize, train)
@@ -75,5 +80,5 @@ struct PlainSteps<M: Model>: TrainingSteps {
         model.outputs(of: parameters, on: validation, batchSize: evaluationBatchSize, threads: threads)
     }
 
-    mutating func finish() {}
+    mutating func finish() { tuner.reset() }
 }
