@@ -169,11 +169,19 @@ AVX2 static long nonzero_columns(const float *a, long lda, long rows, long start
     return count;
 }
 
+#define OPTBENCH_RULE(name) avx2_##name
+#pragma clang attribute push (__attribute__((target("avx2,fma"))), apply_to = function)
+#include "optimizer_rules.h"
+#pragma clang attribute pop
+
 const optbench_kernel_table optbench_avx2_kernels = {
     .path = OPTBENCH_PATH_AVX2,
     .dense_rows = 6,
     .dense_tile = dense_tile,
     .sparse_tile = sparse_tile,
     .nonzero_columns = nonzero_columns,
+    .sgd_update = avx2_sgd_update,
+    .rmsprop_update = avx2_rmsprop_update,
+    .adam_update = avx2_adam_update,
 };
 #endif

@@ -161,11 +161,19 @@ AVX512 static long nonzero_columns(const float *a, long lda, long rows, long sta
     return count;
 }
 
+#define OPTBENCH_RULE(name) avx512_##name
+#pragma clang attribute push (__attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,fma"))), apply_to = function)
+#include "optimizer_rules.h"
+#pragma clang attribute pop
+
 const optbench_kernel_table optbench_avx512_kernels = {
     .path = OPTBENCH_PATH_AVX512,
     .dense_rows = 8,
     .dense_tile = dense_tile,
     .sparse_tile = sparse_tile,
     .nonzero_columns = nonzero_columns,
+    .sgd_update = avx512_sgd_update,
+    .rmsprop_update = avx512_rmsprop_update,
+    .adam_update = avx512_adam_update,
 };
 #endif

@@ -51,10 +51,16 @@ static long nonzero_columns(const float *a, long lda, long rows, long start, lon
     return count;
 }
 
+#define OPTBENCH_RULE(name) portable_##name
+#include "optimizer_rules.h"
+
 const optbench_kernel_table optbench_portable_kernels = {
     .path = OPTBENCH_PATH_PORTABLE,
     .dense_rows = 8,
     .dense_tile = dense_tile,
     .sparse_tile = sparse_tile,
     .nonzero_columns = nonzero_columns,
+    .sgd_update = portable_sgd_update,
+    .rmsprop_update = portable_rmsprop_update,
+    .adam_update = portable_adam_update,
 };

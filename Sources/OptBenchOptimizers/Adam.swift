@@ -61,37 +61,16 @@ public struct Adam: GradientOptimizer {
     }
 
     /// Step `t` of Adam: its bias-corrected step size `α` fixed.
-    public struct Step: VectorizedOptimizerStep {
+    public struct Step: OptimizerStep {
         let alpha: Float, oneMinusBeta1: Float, oneMinusBeta2: Float, epsilon: Float, amsgrad: Bool
 
-        /// The rule on one vector (slots `m`, `v`, `v̂`).
-        @inline(__always)
-        public func apply(_ gi: SIMD16<Float>, parameters w: UnsafeMutablePointer<Float>,
-                          slots: UnsafeMutablePointer<Float>, slotStride: Int, lanes: Int) {
-            let alpha = alpha, oneMinusBeta1 = oneMinusBeta1, oneMinusBeta2 = oneMinusBeta2, eps = epsilon
-            let m = slots, v = slots + slotStride, vHat = slots + 2 * slotStride
-            var mi = m.vector(at: 0, lanes: lanes)
-            mi += (gi - mi) * oneMinusBeta1
-            m.store(mi, at: 0, lanes: lanes)
-            var vi = v.vector(at: 0, lanes: lanes)
-            vi += (gi * gi - vi) * oneMinusBeta2
-            v.store(vi, at: 0, lanes: lanes)
-            if amsgrad {
-                vi = pointwiseMax(vHat.vector(at: 0, lanes: lanes), vi)
-                vHat.store(vi, at: 0, lanes: lanes)
-            }
-            w.store(w.vector(at: 0, lanes: lanes) - Kernels.divide(mi * alpha, Kernels.squareRoot(vi) + eps),
-                    at: 0, lanes: lanes)
-        }
-
+        /// The rule (``Kernels/adamUpdate(count:parameters:gradients:m:v:vHat:alpha:oneMinusBeta1:oneMinusBeta2:epsilon:amsgrad:)``)
+        /// on slots `m`, `v` and, with AMSGrad, `v̂`.
         public func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                           slots: UnsafeMutablePointer<Float>, slotStride: Int, count: Int) {
-            applyVectorwise(parameters: w, gradients: g, slots: slots, slotStride: slotStride, count: count)
-        }
-
-        public func apply(_ product: SparseRowProduct, parameters w: UnsafeMutablePointer<Float>,
-                          slots: UnsafeMutablePointer<Float>, slotStride: Int) {
-            applyFromRegisters(product, parameters: w, slots: slots, slotStride: slotStride)
+            Kernels.adamUpdate(count: count, parameters: w, gradients: g, m: slots, v: slots + slotStride,
+                               vHat: slots + (amsgrad ? 2 * slotStride : 0), alpha: alpha, oneMinusBeta1: oneMinusBeta1,
+                               oneMinusBeta2: oneMinusBeta2, epsilon: epsilon, amsgrad: amsgrad)
         }
     }
 }

@@ -7,10 +7,13 @@ import OptBenchKernels
 /// gradient is known (``apply(parameters:gradients:slots:slotStride:count:)``
 /// on any range), or while a weight gradient is still being computed
 /// (``apply(_:parameters:slots:slotStride:)``, which hands the step a
-/// product to run). Every built-in rule is a ``VectorizedOptimizerStep``,
-/// written once for one vector of parameters: both entry points apply that
-/// one function, so the parameters are the same to the last bit whichever
-/// way a model applies the step.
+/// product to run). Both entry points apply one rule, so the parameters are
+/// the same to the last bit whichever way a model applies the step. The
+/// built-in rules are written once over a run of parameters, as kernels of
+/// every instruction-set path (``Kernels/adamUpdate(count:parameters:gradients:m:v:vHat:alpha:oneMinusBeta1:oneMinusBeta2:epsilon:amsgrad:)``
+/// and its neighbours), and take a product through the default, staged
+/// entry point; a rule written in Swift for one vector can be a
+/// ``VectorizedOptimizerStep``.
 public protocol OptimizerStep {
     /// Updates the `count` parameters `w[0..<count]` from their gradients
     /// `g[0..<count]`; slot `k` of parameter `i` is `slots[k·slotStride + i]`

@@ -51,41 +51,17 @@ public struct RMSprop: GradientOptimizer {
     }
 
     /// A step of RMSprop: the same at every `t`.
-    public struct Step: VectorizedOptimizerStep {
+    public struct Step: OptimizerStep {
         let learningRate: Float, rho: Float, oneMinusRho: Float, momentum: Float, epsilon: Float, centered: Bool
 
-        /// The rule on one vector (slots `s`, `m`, `ḡ`).
-        @inline(__always)
-        public func apply(_ gi: SIMD16<Float>, parameters w: UnsafeMutablePointer<Float>,
-                          slots: UnsafeMutablePointer<Float>, slotStride: Int, lanes: Int) {
-            let lr = learningRate, rho = rho, oneMinusRho = oneMinusRho, mu = momentum, eps = epsilon
-            let s = slots, m = slots + slotStride, average = slots + 2 * slotStride
-            let si = rho * s.vector(at: 0, lanes: lanes) + oneMinusRho * (gi * gi)
-            s.store(si, at: 0, lanes: lanes)
-            var denominator = si
-            if centered {
-                let ai = rho * average.vector(at: 0, lanes: lanes) + oneMinusRho * gi
-                average.store(ai, at: 0, lanes: lanes)
-                denominator -= ai * ai
-            }
-            let increment = Kernels.divide(lr * gi, Kernels.squareRoot(denominator + eps))
-            if mu > 0 {
-                let mi = mu * m.vector(at: 0, lanes: lanes) + increment
-                m.store(mi, at: 0, lanes: lanes)
-                w.store(w.vector(at: 0, lanes: lanes) - mi, at: 0, lanes: lanes)
-            } else {
-                w.store(w.vector(at: 0, lanes: lanes) - increment, at: 0, lanes: lanes)
-            }
-        }
-
+        /// The rule (``Kernels/rmspropUpdate(count:parameters:gradients:meanSquare:momentumSlot:averageGradient:learningRate:rho:oneMinusRho:momentum:epsilon:centered:)``)
+        /// on slots `s`, `m`, `ḡ`.
         public func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                           slots: UnsafeMutablePointer<Float>, slotStride: Int, count: Int) {
-            applyVectorwise(parameters: w, gradients: g, slots: slots, slotStride: slotStride, count: count)
-        }
-
-        public func apply(_ product: SparseRowProduct, parameters w: UnsafeMutablePointer<Float>,
-                          slots: UnsafeMutablePointer<Float>, slotStride: Int) {
-            applyFromRegisters(product, parameters: w, slots: slots, slotStride: slotStride)
+            Kernels.rmspropUpdate(count: count, parameters: w, gradients: g, meanSquare: slots,
+                                  momentumSlot: slots + slotStride, averageGradient: slots + 2 * slotStride,
+                                  learningRate: learningRate, rho: rho, oneMinusRho: oneMinusRho, momentum: momentum,
+                                  epsilon: epsilon, centered: centered)
         }
     }
 }

@@ -38,33 +38,16 @@ public struct SGD: GradientOptimizer {
     }
 
     /// A step of SGD: the same at every `t`.
-    public struct Step: VectorizedOptimizerStep {
+    public struct Step: OptimizerStep {
         let learningRate: Float, momentum: Float, nesterov: Bool
 
-        /// The rule on one vector, each product and each sum rounded to
-        /// `Float` (no fused multiply-add), as Keras computes it.
-        @inline(__always)
-        public func apply(_ g: SIMD16<Float>, parameters w: UnsafeMutablePointer<Float>,
-                          slots v: UnsafeMutablePointer<Float>, slotStride: Int, lanes: Int) {
-            let lr = learningRate, mu = momentum
-            guard mu > 0 else {
-                w.store(w.vector(at: 0, lanes: lanes) - lr * g, at: 0, lanes: lanes)
-                return
-            }
-            let vi = mu * v.vector(at: 0, lanes: lanes) - lr * g
-            v.store(vi, at: 0, lanes: lanes)
-            let step = nesterov ? mu * vi - lr * g : vi
-            w.store(w.vector(at: 0, lanes: lanes) + step, at: 0, lanes: lanes)
-        }
-
+        /// The rule (``Kernels/sgdUpdate(count:parameters:gradients:velocity:learningRate:momentum:nesterov:)``),
+        /// each product and each sum rounded to `Float` (no fused
+        /// multiply-add), as Keras computes it; the velocity is slot 0.
         public func apply(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                           slots: UnsafeMutablePointer<Float>, slotStride: Int, count: Int) {
-            applyVectorwise(parameters: w, gradients: g, slots: slots, slotStride: slotStride, count: count)
-        }
-
-        public func apply(_ product: SparseRowProduct, parameters w: UnsafeMutablePointer<Float>,
-                          slots: UnsafeMutablePointer<Float>, slotStride: Int) {
-            applyFromRegisters(product, parameters: w, slots: slots, slotStride: slotStride)
+            Kernels.sgdUpdate(count: count, parameters: w, gradients: g, velocity: slots, learningRate: learningRate,
+                              momentum: momentum, nesterov: nesterov)
         }
     }
 }

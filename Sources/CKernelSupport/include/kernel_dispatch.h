@@ -48,6 +48,18 @@ typedef struct {
     /// (never past `out + (end − start)`).
     long (* _Nonnull nonzero_columns)(const float * _Nonnull a, long lda, long rows,
                                       long start, long end, int * _Nonnull out);
+    /// The built-in optimizers' update rules over `count` parameters `w`
+    /// with their gradients `g` and slots (optimizer_rules.h gives each
+    /// rule's arithmetic; every path gives the same bits).
+    void (* _Nonnull sgd_update)(long count, float * _Nonnull w, const float * _Nonnull g,
+                                 float * _Nonnull velocity, float learning_rate, float momentum, int nesterov);
+    void (* _Nonnull rmsprop_update)(long count, float * _Nonnull w, const float * _Nonnull g,
+                                     float * _Nonnull mean_square, float * _Nonnull momentum_slot,
+                                     float * _Nonnull average_gradient, float learning_rate, float rho,
+                                     float one_minus_rho, float momentum, float epsilon, int centered);
+    void (* _Nonnull adam_update)(long count, float * _Nonnull w, const float * _Nonnull g,
+                                  float * _Nonnull m, float * _Nonnull v, float * _Nonnull v_hat, float alpha,
+                                  float one_minus_beta1, float one_minus_beta2, float epsilon, int amsgrad);
 } optbench_kernel_table;
 
 /// The leading dimension of the scratch tile through which the zero-skipping
