@@ -172,6 +172,7 @@ AVX2 static long nonzero_columns(const float *a, long lda, long rows, long start
 #define OPTBENCH_RULE(name) avx2_##name
 #pragma clang attribute push (__attribute__((target("avx2,fma"))), apply_to = function)
 #include "optimizer_rules.h"
+#include "transpose_block.h"
 #pragma clang attribute pop
 
 const optbench_kernel_table optbench_avx2_kernels = {
@@ -183,5 +184,6 @@ const optbench_kernel_table optbench_avx2_kernels = {
     .sgd_update = avx2_sgd_update,
     .rmsprop_update = avx2_rmsprop_update,
     .adam_update = avx2_adam_update,
+    .transpose_16x16 = avx2_transpose_16x16,
 };
 #endif

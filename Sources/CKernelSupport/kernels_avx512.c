@@ -164,6 +164,7 @@ AVX512 static long nonzero_columns(const float *a, long lda, long rows, long sta
 #define OPTBENCH_RULE(name) avx512_##name
 #pragma clang attribute push (__attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,fma"))), apply_to = function)
 #include "optimizer_rules.h"
+#include "transpose_block.h"
 #pragma clang attribute pop
 
 const optbench_kernel_table optbench_avx512_kernels = {
@@ -175,5 +176,6 @@ const optbench_kernel_table optbench_avx512_kernels = {
     .sgd_update = avx512_sgd_update,
     .rmsprop_update = avx512_rmsprop_update,
     .adam_update = avx512_adam_update,
+    .transpose_16x16 = avx512_transpose_16x16,
 };
 #endif

@@ -53,6 +53,7 @@ static long nonzero_columns(const float *a, long lda, long rows, long start, lon
 
 #define OPTBENCH_RULE(name) portable_##name
 #include "optimizer_rules.h"
+#include "transpose_block.h"
 
 const optbench_kernel_table optbench_portable_kernels = {
     .path = OPTBENCH_PATH_PORTABLE,
@@ -63,4 +64,5 @@ const optbench_kernel_table optbench_portable_kernels = {
     .sgd_update = portable_sgd_update,
     .rmsprop_update = portable_rmsprop_update,
     .adam_update = portable_adam_update,
+    .transpose_16x16 = portable_transpose_16x16,
 };

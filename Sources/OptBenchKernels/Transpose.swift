@@ -1,3 +1,5 @@
+import CKernelSupport
+
 extension Kernels {
     /// `T[n×m] = Aᵀ` for an m×n matrix `A` (row-major, leading dimension `lda`);
     /// `T` has leading dimension `ldt` (at least m; m when nil: dense).
@@ -106,65 +108,19 @@ extension Kernels {
         }
     }
 
-    /// Splits the concatenation of `a` and `b` into its even and odd elements.
-    @inlinable @inline(__always)
-    static func unzip(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> (SIMD16<Float>, SIMD16<Float>) {
-        let c = SIMD32<Float>(lowHalf: a, highHalf: b)
-        return (c.evenHalf, c.oddHalf)
-    }
-
-    /// Transposes one 16×16 block (row `r` at `source(r)`) held in sixteen vectors: four rounds of
-    /// "unzip row pairs" (row `i` ← even elements of rows `2i, 2i+1`, row
-    /// `i+8` ← odd ones) move element `(r, c)` to `(c, r)`.
+    /// Transposes one 16×16 block (row `r` at `source(r)`) into `target`
+    /// (leading dimension `targetLD`), with the path's block kernel
+    /// (transpose_block.h: sixteen rows in sixteen vectors, four rounds of
+    /// "unzip row pairs").
     @inlinable @inline(__always)
     static func transpose16x16(_ source: (Int) -> UnsafePointer<Float>,
                                _ target: UnsafeMutablePointer<Float>, _ targetLD: Int) {
-        var r0 = UnsafeRawPointer(source(0)).loadUnaligned(as: SIMD16<Float>.self)
-        var r1 = UnsafeRawPointer(source(1)).loadUnaligned(as: SIMD16<Float>.self)
-        var r2 = UnsafeRawPointer(source(2)).loadUnaligned(as: SIMD16<Float>.self)
-        var r3 = UnsafeRawPointer(source(3)).loadUnaligned(as: SIMD16<Float>.self)
-        var r4 = UnsafeRawPointer(source(4)).loadUnaligned(as: SIMD16<Float>.self)
-        var r5 = UnsafeRawPointer(source(5)).loadUnaligned(as: SIMD16<Float>.self)
-        var r6 = UnsafeRawPointer(source(6)).loadUnaligned(as: SIMD16<Float>.self)
-        var r7 = UnsafeRawPointer(source(7)).loadUnaligned(as: SIMD16<Float>.self)
-        var r8 = UnsafeRawPointer(source(8)).loadUnaligned(as: SIMD16<Float>.self)
-        var r9 = UnsafeRawPointer(source(9)).loadUnaligned(as: SIMD16<Float>.self)
-        var r10 = UnsafeRawPointer(source(10)).loadUnaligned(as: SIMD16<Float>.self)
-        var r11 = UnsafeRawPointer(source(11)).loadUnaligned(as: SIMD16<Float>.self)
-        var r12 = UnsafeRawPointer(source(12)).loadUnaligned(as: SIMD16<Float>.self)
-        var r13 = UnsafeRawPointer(source(13)).loadUnaligned(as: SIMD16<Float>.self)
-        var r14 = UnsafeRawPointer(source(14)).loadUnaligned(as: SIMD16<Float>.self)
-        var r15 = UnsafeRawPointer(source(15)).loadUnaligned(as: SIMD16<Float>.self)
-        for _ in 0..<4 {
-            let (n0, n8) = unzip(r0, r1)
-            let (n1, n9) = unzip(r2, r3)
-            let (n2, n10) = unzip(r4, r5)
-            let (n3, n11) = unzip(r6, r7)
-            let (n4, n12) = unzip(r8, r9)
-            let (n5, n13) = unzip(r10, r11)
-            let (n6, n14) = unzip(r12, r13)
-            let (n7, n15) = unzip(r14, r15)
-            r0 = n0; r1 = n1; r2 = n2; r3 = n3
-            r4 = n4; r5 = n5; r6 = n6; r7 = n7
-            r8 = n8; r9 = n9; r10 = n10; r11 = n11
-            r12 = n12; r13 = n13; r14 = n14; r15 = n15
+        // The path's C block transpose (transpose_block.h), from the rows' addresses.
+        let transpose = optbench_active_kernel_table().pointee.transpose_16x16
+        withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 16) { rows in
+            for r in 0..<16 { rows[r] = source(r) }
+            transpose(rows.baseAddress!, target, targetLD)
         }
-        UnsafeMutableRawPointer(target + 0 &* targetLD).storeBytes(of: r0, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 1 &* targetLD).storeBytes(of: r1, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 2 &* targetLD).storeBytes(of: r2, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 3 &* targetLD).storeBytes(of: r3, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 4 &* targetLD).storeBytes(of: r4, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 5 &* targetLD).storeBytes(of: r5, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 6 &* targetLD).storeBytes(of: r6, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 7 &* targetLD).storeBytes(of: r7, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 8 &* targetLD).storeBytes(of: r8, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 9 &* targetLD).storeBytes(of: r9, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 10 &* targetLD).storeBytes(of: r10, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 11 &* targetLD).storeBytes(of: r11, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 12 &* targetLD).storeBytes(of: r12, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 13 &* targetLD).storeBytes(of: r13, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 14 &* targetLD).storeBytes(of: r14, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + 15 &* targetLD).storeBytes(of: r15, as: SIMD16<Float>.self)
     }
 
     /// Column sums `s[j] = Σᵢ A[i, j]` of an m×n matrix: the bias gradient

@@ -60,6 +60,9 @@ typedef struct {
     void (* _Nonnull adam_update)(long count, float * _Nonnull w, const float * _Nonnull g,
                                   float * _Nonnull m, float * _Nonnull v, float * _Nonnull v_hat, float alpha,
                                   float one_minus_beta1, float one_minus_beta2, float epsilon, int amsgrad);
+    /// `target[c·ld + r] = rows[r][c]` for r, c in 0…15 (transpose_block.h).
+    void (* _Nonnull transpose_16x16)(const float * _Nonnull const * _Nonnull rows, float * _Nonnull target,
+                                      long ld);
 } optbench_kernel_table;
 
 /// The leading dimension of the scratch tile through which the zero-skipping
