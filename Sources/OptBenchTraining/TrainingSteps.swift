@@ -68,8 +68,20 @@ struct PlainSteps<M: Model>: TrainingSteps {
                 Kernels.gatherScaledRows(from: pixels.baseAddress!, width: width, indices: indices, into: x.baseAddress!)
             }
         }
-        let totals = model.lossAndGradient(inputs: inputs, labels: labels, batch: batch, parameters: parameters,
-                                           gradients: &gradients, workspace: workspace, threads: threads)
+        // The batch comes from a loaded data set whose labels were checked, so the
+        // unchecked entry point runs (the array one would scan them every step).
+        let (model, workspace, threads) = (model, workspace, threads)
+        let totals = inputs.withUnsafeBufferPointer { x in
+            labels.withUnsafeBufferPointer { y in
+                parameters.withUnsafeBufferPointer { p in
+                    gradients.withUnsafeMutableBufferPointer { g in
+                        model.lossAndGradient(inputs: x.baseAddress!, labels: y.baseAddress!, batch: batch,
+                                              parameters: p.baseAddress!, gradients: g.baseAddress!,
+                                              workspace: workspace, threads: threads)
+                    }
+                }
+            }
+        }
         if totals.lossSum.isFinite {
             optimizer.update(parameters: &parameters, gradients: gradients, state: &state)
         }

@@ -59,10 +59,10 @@ struct PlainProblem {
     }
 
     /// The plain path's loss sum, correct count and gradient on `threads`.
-    func gradient(threads: KernelThreads = .shared) -> (totals: CrossEntropyTotals, gradient: [Float]) {
+    func gradient(threads: KernelThreads = .shared) throws -> (totals: CrossEntropyTotals, gradient: [Float]) {
         var gradient = [Float](repeating: .nan, count: network.parameterCount)
         let workspace = network.makeWorkspace(capacity: batch)
-        let totals = network.lossAndGradient(inputs: inputs, labels: labels, batch: batch, parameters: parameters,
+        let totals = try network.lossAndGradient(inputs: inputs, labels: labels, batch: batch, parameters: parameters,
                                              gradients: &gradient, workspace: workspace, threads: threads)
         return (totals, gradient)
     }

@@ -24,9 +24,9 @@ struct PlainCase: CustomTestStringConvertible, Sendable {
 @Suite("Plain path")
 struct PlainNetworkTests {
     @Test("every parameter's gradient matches central differences of the Double loss", arguments: PlainCase.all)
-    func finiteDifferences(_ c: PlainCase) {
+    func finiteDifferences(_ c: PlainCase) throws {
         let problem = PlainProblem(c.architecture, batch: c.batch, seed: UInt64(c.inputSize * 31 + c.batch))
-        let (totals, gradient) = problem.gradient()
+        let (totals, gradient) = try problem.gradient()
         let layers = problem.network.layers
         let inputs = problem.inputs.map(Double.init)
         var parameters = problem.parameters.map(Double.init)
@@ -51,19 +51,19 @@ struct PlainNetworkTests {
 
     @Test("1, 2 and 3 threads give the same loss and gradient, bit for bit",
           arguments: [Activation.relu, .tanh, .gelu], [1, 5, 37])
-    func threadCounts(activation: Activation, batch: Int) {
+    func threadCounts(activation: Activation, batch: Int) throws {
         // Wide enough that every product is split among the threads
         // (DenseLayer.minimumWorkPerPart), down to a batch of 5.
         let problem = PlainProblem(MLPArchitecture(inputSize: 700, hiddenSizes: [600, 90], classCount: 10,
                                                    hiddenActivation: activation), batch: batch, seed: 3)
-        let one = problem.gradient(threads: TestPools.one)
+        let one = try problem.gradient(threads: TestPools.one)
         for pool in [TestPools.two, TestPools.three, KernelThreads.shared] {
-            let other = problem.gradient(threads: pool)
+            let other = try problem.gradient(threads: pool)
             #expect(other.totals == one.totals)
             #expect(other.gradient.map(\.bitPattern) == one.gradient.map(\.bitPattern))
         }
         let workspace = problem.network.makeWorkspace(capacity: batch)
-        let outputs = problem.network.outputs(inputs: problem.inputs, labels: problem.labels, batch: batch,
+        let outputs = try problem.network.outputs(inputs: problem.inputs, labels: problem.labels, batch: batch,
                                               parameters: problem.parameters, workspace: workspace,
                                               threads: TestPools.three)
         #expect(outputs.totals == one.totals)
@@ -85,5 +85,40 @@ struct PlainNetworkTests {
         } else {
             #expect(relu.fastPathRefusal() == .threadCount(KernelThreads.shared.threadCount))
         }
+    }
+}
+
+/// The array entry points refuse bad arguments with a typed error before
+/// writing anything.
+@Suite("Model input errors")
+struct ModelInputErrorTests {
+    @Test("each bad argument throws its error; the gradient is left alone")
+    func badArguments() throws {
+        let network = DenseNetwork(MLPArchitecture(inputSize: 3, hiddenSizes: [4], classCount: 2))
+        let workspace = network.makeWorkspace(capacity: 2)
+        let parameters = network.initialParameters(seed: 1)
+        let inputs: [Float] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+        var gradients = [Float](repeating: .nan, count: network.parameterCount)
+        func gradient(_ x: [Float], _ y: [UInt8], batch: Int, _ p: [Float]) throws(ModelInputError) {
+            try network.lossAndGradient(inputs: x, labels: y, batch: batch, parameters: p, gradients: &gradients,
+                                        workspace: workspace)
+        }
+        #expect(throws: ModelInputError.emptyBatch(batch: 0)) { try gradient(inputs, [0, 1], batch: 0, parameters) }
+        #expect(throws: ModelInputError.inputsTooShort(count: 5, needed: 6)) {
+            try gradient(Array(inputs.prefix(5)), [0, 1], batch: 2, parameters)
+        }
+        #expect(throws: ModelInputError.labelsTooShort(count: 1, needed: 2)) { try gradient(inputs, [0], batch: 2, parameters) }
+        #expect(throws: ModelInputError.labelOutOfRange(index: 1, label: 2, classCount: 2)) {
+            try gradient(inputs, [1, 2], batch: 2, parameters)
+        }
+        #expect(throws: ModelInputError.wrongParameterCount(count: 3, expected: network.parameterCount)) {
+            try gradient(inputs, [0, 1], batch: 2, [1, 2, 3])
+        }
+        #expect(gradients.allSatisfy { $0.isNaN }, "a refused call wrote gradients")
+        #expect(throws: ModelInputError.labelOutOfRange(index: 0, label: 7, classCount: 2)) {
+            try network.outputs(inputs: inputs, labels: [7, 0], batch: 2, parameters: parameters, workspace: workspace)
+        }
+        try gradient(inputs, [0, 1], batch: 2, parameters)
+        #expect(gradients.allSatisfy { $0.isFinite })
     }
 }

@@ -19,21 +19,21 @@ struct PlainVersusFastTests {
         let mlp = MLP(architecture)
         try #require(mlp.fastPathApplies(), "the shared pool has more threads than the tuned passes use")
         let problem = PlainProblem(architecture, batch: batch, seed: UInt64(index + 11))
-        let plain = problem.gradient()
+        let plain = try problem.gradient()
 
         var fastGradient = [Float](repeating: .nan, count: mlp.parameterCount)
         let workspace = mlp.makeWorkspace(capacity: batch)
-        let fastTotals = Kernels.withFlushToZero {
-            mlp.lossAndGradient(inputs: problem.inputs, labels: problem.labels, batch: batch,
+        let fastTotals = try Kernels.withFlushToZero {
+            try mlp.lossAndGradient(inputs: problem.inputs, labels: problem.labels, batch: batch,
                                 parameters: problem.parameters, gradients: &fastGradient, workspace: workspace)
         }
         #expect(fastTotals == plain.totals)
         let differing = (0..<fastGradient.count).filter { fastGradient[$0] != plain.gradient[$0] }
         #expect(differing.isEmpty, "\(differing.count) gradients differ, first at \(differing.first ?? -1)")
 
-        let fastOutputs = mlp.outputs(inputs: problem.inputs, labels: problem.labels, batch: batch,
+        let fastOutputs = try mlp.outputs(inputs: problem.inputs, labels: problem.labels, batch: batch,
                                       parameters: problem.parameters, workspace: workspace)
-        let plainOutputs = problem.network.outputs(inputs: problem.inputs, labels: problem.labels, batch: batch,
+        let plainOutputs = try problem.network.outputs(inputs: problem.inputs, labels: problem.labels, batch: batch,
                                                    parameters: problem.parameters,
                                                    workspace: problem.network.makeWorkspace(capacity: batch))
         #expect(fastOutputs.totals == plainOutputs.totals)

@@ -18,7 +18,7 @@ import OptBenchKernels
 /// let workspace = network.makeWorkspace(capacity: 2)
 /// var parameters = network.initialParameters(seed: 1)
 /// var gradients = [Float](repeating: 0, count: network.parameterCount)
-/// let totals = network.lossAndGradient(inputs: x, labels: y, batch: 2, parameters: parameters,
+/// let totals = try network.lossAndGradient(inputs: x, labels: y, batch: 2, parameters: parameters,
 ///                                      gradients: &gradients, workspace: workspace)
 /// ```
 public protocol Model: Sendable {
@@ -61,14 +61,13 @@ public protocol Model: Sendable {
 
 extension Model {
     /// ``lossAndGradient(inputs:labels:batch:parameters:gradients:workspace:threads:)``
-    /// on arrays, on the shared threads by default.
+    /// on arrays, on the shared threads by default; bad arguments throw
+    /// (``validate(inputs:labels:batch:vectorLengths:)``) before any work.
     @discardableResult
     public func lossAndGradient(inputs: [Float], labels: [UInt8], batch: Int, parameters: [Float],
                                 gradients: inout [Float], workspace: Workspace,
-                                threads: KernelThreads = .shared) -> CrossEntropyTotals {
-        precondition(inputs.count >= batch * inputSize && labels.count >= batch, "the batch is larger than its inputs")
-        precondition(parameters.count == parameterCount && gradients.count == parameterCount,
-                     "the parameter and gradient vectors hold \(parameterCount) values")
+                                threads: KernelThreads = .shared) throws(ModelInputError) -> CrossEntropyTotals {
+        try validate(inputs: inputs, labels: labels, batch: batch, vectorLengths: [parameters.count, gradients.count])
         return inputs.withUnsafeBufferPointer { x in
             labels.withUnsafeBufferPointer { y in
                 parameters.withUnsafeBufferPointer { p in
@@ -83,12 +82,12 @@ extension Model {
     }
 
     /// ``outputs(inputs:labels:batch:parameters:probabilities:predictions:workspace:threads:)``
-    /// on arrays, returning the probabilities and predictions.
+    /// on arrays, returning the probabilities and predictions; bad arguments
+    /// throw before any work.
     public func outputs(inputs: [Float], labels: [UInt8], batch: Int, parameters: [Float], workspace: Workspace,
-                        threads: KernelThreads = .shared)
+                        threads: KernelThreads = .shared) throws(ModelInputError)
         -> (totals: CrossEntropyTotals, probabilities: [Float], predictions: [Int32]) {
-        precondition(inputs.count >= batch * inputSize && labels.count >= batch, "the batch is larger than its inputs")
-        precondition(parameters.count == parameterCount, "the parameter vector holds \(parameterCount) values")
+        try validate(inputs: inputs, labels: labels, batch: batch, vectorLengths: [parameters.count])
         var probabilities = [Float](repeating: 0, count: batch * classCount)
         var predictions = [Int32](repeating: 0, count: batch)
         let totals = inputs.withUnsafeBufferPointer { x in
