@@ -160,13 +160,7 @@ AVX2 static long nonzero_columns(const float *a, long lda, long rows, long start
             count += (mask >> lane) & 1;
         }
     }
-    for (; q < end; q++) {
-        int listed = 0;
-        for (long r = 0; r < rows; r++) listed |= a[r * lda + q] != 0.0f;
-        out[count] = (int)q;
-        count += listed;
-    }
-    return count;
+    return optbench_nonzero_columns_scalar(a, lda, rows, q, end, out, count);
 }
 
 #define OPTBENCH_RULE(name) avx2_##name

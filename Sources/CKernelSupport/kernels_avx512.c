@@ -152,13 +152,7 @@ AVX512 static long nonzero_columns(const float *a, long lda, long rows, long sta
         _mm512_storeu_si512((void *)(out + count), _mm512_maskz_compress_epi32(mask, columns));
         count += __builtin_popcount((unsigned)mask);
     }
-    for (; q < end; q++) {
-        int listed = 0;
-        for (long r = 0; r < rows; r++) listed |= a[r * lda + q] != 0.0f;
-        out[count] = (int)q;
-        count += listed;
-    }
-    return count;
+    return optbench_nonzero_columns_scalar(a, lda, rows, q, end, out, count);
 }
 
 #define OPTBENCH_RULE(name) avx512_##name

@@ -41,14 +41,7 @@ static void sparse_tile(long rows, long width, const int *listed, long count, co
 }
 
 static long nonzero_columns(const float *a, long lda, long rows, long start, long end, int *out) {
-    long count = 0;
-    for (long q = start; q < end; q++) {
-        int listed = 0;
-        for (long r = 0; r < rows; r++) listed |= a[r * lda + q] != 0.0f;
-        out[count] = (int)q;
-        count += listed;
-    }
-    return count;
+    return optbench_nonzero_columns_scalar(a, lda, rows, start, end, out, 0);
 }
 
 #define OPTBENCH_RULE(name) portable_##name

@@ -171,9 +171,9 @@ extension Kernels {
     }
 
     /// ``sparseMatmulRows(_:n:k:a:lda:skippingZerosOf:b:ldb:partial:tile:workspace:finished:)``
-    /// that hands each block's sums straight from the registers to
-    /// `sink(firstRow)` (row `r` of the block is row `firstRow + r`) instead
-    /// of storing them: `tile` only holds a block's partial sums, when given.
+    /// that hands each block's sums to `sink(firstRow)` (row `r` of the block
+    /// is row `firstRow + r`) 16 columns at a time, from the path's kernel's
+    /// scratch tile while it is in cache, instead of storing them.
     /// The values are the same to the last bit.
     @inlinable
     public static func sparseMatmulRows<Sink: TileSink>(

@@ -44,7 +44,7 @@ public struct SparseRowProduct {
         self.workspace = workspace
     }
 
-    /// Computes the product, handing each block's sums from the registers to
+    /// Computes the product, handing each block's sums (from the kernel's scratch tile) to
     /// `sink(firstRow)` (row `r` of the block is row `firstRow + r`).
     @inlinable @inline(__always)
     public func run<Sink: TileSink>(sink: (_ firstRow: Int) -> Sink) {

@@ -117,8 +117,8 @@ struct FirstLayerWeightGradient<Update: ParameterUpdate>: KernelJob {
             return
         }
         if skipsZeros {
-            // The update takes the gradient as the kernel finishes it (from the registers, for a
-            // vectorized optimizer step): it is not stored.
+            // The update takes the gradient block by block as the kernel finishes it (staged in
+            // the product's tile): it is not stored.
             update.apply(SparseRowProduct(rows: rows, n: n, k: m, a: workspace.transposedInput, lda: m,
                                           skippingZerosOf: workspace.transposedInputNonzeros, b: delta, ldb: n,
                                           partial: accumulate ? UnsafePointer(weights) : nil,

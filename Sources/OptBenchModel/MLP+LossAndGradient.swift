@@ -86,10 +86,8 @@ extension MLP {
     /// ``lossAndGradient(images:indices:parameters:gradients:workspace:grouping:)``
     /// to the last bit (up to the sign of an exactly zero sum), so an
     /// elementwise update gives the same parameters as applying it
-    /// afterwards. Every update is handed its gradients the same way: an
-    /// optimizer step written for one vector applies its rule straight from
-    /// the kernel's registers, any other update gets staged blocks of four
-    /// rows through ``ParameterUpdate/apply(_:gradient:)``.
+    /// afterwards. Every update is handed its gradients the same way: staged
+    /// blocks of four rows through ``ParameterUpdate/apply(_:gradient:)``.
     ///
     /// When the loss is not finite, nothing is updated and `gradients` holds
     /// the whole gradient.

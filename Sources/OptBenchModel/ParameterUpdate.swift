@@ -10,10 +10,8 @@ import OptBenchKernels
 /// update: as stored values (``apply(_:gradient:)``), or, for the weights
 /// whose gradient a zero-skipping product computes, as that product to run
 /// (``apply(_:firstParameter:)``), so that the update can take each value
-/// as the kernel finishes it. An optimizer step written for one vector
-/// (`VectorizedOptimizerStep` in OptBenchOptimizers) applies its rule there
-/// straight from the kernel's registers; the default stages each block of
-/// four rows and calls ``apply(_:gradient:)``.
+/// as the kernel finishes it; the default stages each block of four rows
+/// and calls ``apply(_:gradient:)`` while it is in cache.
 public protocol ParameterUpdate {
     /// Updates the parameters `range` from their gradient values
     /// `gradient[0 ..< range.count]`.

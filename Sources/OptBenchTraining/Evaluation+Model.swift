@@ -90,7 +90,6 @@ extension Model {
         while start < data.count {
             let batch = min(batchSize, data.count - start)
             for r in 0..<batch { indices[r] = Int32(start + r) }
-            let labels = Array(data.labels[start..<(start + batch)])
             let totals = data.pixels.withUnsafeBufferPointer { pixels in
                 indices.withUnsafeBufferPointer { idx in
                     inputs.withUnsafeMutableBufferPointer { x in
@@ -100,8 +99,8 @@ extension Model {
                         return parameters.withUnsafeBufferPointer { p in
                             batchProbabilities.withUnsafeMutableBufferPointer { q in
                                 batchPredictions.withUnsafeMutableBufferPointer { c in
-                                    labels.withUnsafeBufferPointer { y in
-                                        outputs(inputs: x.baseAddress!, labels: y.baseAddress!, batch: batch,
+                                    data.labels.withUnsafeBufferPointer { y in
+                                        outputs(inputs: x.baseAddress!, labels: y.baseAddress! + start, batch: batch,
                                                 parameters: p.baseAddress!, probabilities: q.baseAddress!,
                                                 predictions: c.baseAddress!, workspace: workspace, threads: threads)
                                     }

@@ -2,7 +2,7 @@ import OptBenchOptimizers
 import Testing
 
 /// `w ← w − η·sign(g)`: a user's own optimizer, written only over ranges
-/// (not a ``VectorizedOptimizerStep``), for the registry's tests.
+/// (through the default, staged product entry point), for the registry's tests.
 struct SignDescent: GradientOptimizer {
     var learningRate: Float
     var name: String { "signsgd" }

@@ -30,12 +30,15 @@ public enum FastPathRefusal: Sendable, Equatable, CustomStringConvertible {
 public final class MLPModelWorkspace {
     public let capacity: Int
     let model: MLP
+    /// The plain path over the model's layers, built once for every call.
+    let plainNetwork: DenseNetwork
     private var fastWorkspace: MLPWorkspace?
     private var plainWorkspace: DenseNetworkWorkspace?
 
     init(model: MLP, capacity: Int) {
         precondition(capacity > 0, "a workspace holds at least one sample")
         self.model = model
+        self.plainNetwork = model.plainNetwork
         self.capacity = capacity
     }
 
@@ -89,7 +92,7 @@ extension MLP: Model {
                                 parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
                                 workspace: MLPModelWorkspace, threads: KernelThreads) -> CrossEntropyTotals {
         guard fastPathApplies(threads: threads) else {
-            return plainNetwork.lossAndGradient(inputs: inputs, labels: labels, batch: batch, parameters: parameters,
+            return workspace.plainNetwork.lossAndGradient(inputs: inputs, labels: labels, batch: batch, parameters: parameters,
                                                 gradients: gradients, workspace: workspace.plain, threads: threads)
         }
         let fast = workspace.fast
@@ -104,7 +107,7 @@ extension MLP: Model {
                         predictions: UnsafeMutablePointer<Int32>?, workspace: MLPModelWorkspace,
                         threads: KernelThreads) -> CrossEntropyTotals {
         guard fastPathApplies(threads: threads) else {
-            return plainNetwork.outputs(inputs: inputs, labels: labels, batch: batch, parameters: parameters,
+            return workspace.plainNetwork.outputs(inputs: inputs, labels: labels, batch: batch, parameters: parameters,
                                         probabilities: probabilities, predictions: predictions,
                                         workspace: workspace.plain, threads: threads)
         }
